@@ -1,0 +1,31 @@
+// auditLog actor (key: org id): append-only record of every significant mutation in the organization.
+import { ACTOR, listAuditInputSchema, parseInput, QUEUE } from "@foundry/shared";
+import { actor } from "rivetkit";
+import { workflow } from "rivetkit/workflow";
+import { runCommandLoop } from "../shared/command-loop.ts";
+import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import { guarded } from "../shared/errors.ts";
+import { peers, reportRuntimeIssue } from "../shared/peers.ts";
+import { appendEvent } from "./commands/append.ts";
+import { auditLogDatabase } from "./database.ts";
+import { listEvents } from "./reads.ts";
+
+export function auditLogActor(deps: ActorDeps) {
+	const log = deps.logger.child({ actor: ACTOR.auditLog });
+	return actor({
+		db: auditLogDatabase,
+		queues: declareQueues(QUEUE.auditLog),
+		run: workflow(async (ctx) =>
+			runCommandLoop(ctx, {
+				handlers: { [QUEUE.auditLog.append]: (s, body) => appendEvent(s.db, body) },
+				log: (s) => log.child({ key: s.key }),
+				onSystemFailure: (s, failure) =>
+					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.auditLog, actorKey: s.key, ...failure }),
+			}),
+		),
+		actions: {
+			list: (c, input?: unknown) =>
+				guarded(log, "list", () => listEvents(c.db, parseInput(listAuditInputSchema, input ?? {}))),
+		},
+	});
+}

@@ -1,0 +1,24 @@
+// organization.applyTaskSummary: a task pushes its sidebar projection; older versions are ignored.
+import { parseInput, taskSummarySchema } from "@foundry/shared";
+import { and, eq, lt } from "drizzle-orm";
+import { emitChange, type OrganizationCommandContext } from "../context.ts";
+import { taskIndex, taskSummaries } from "../schema.ts";
+import { summaryRow } from "../summaries.ts";
+
+export async function applyTaskSummary(ctx: OrganizationCommandContext, body: unknown): Promise<{ applied: boolean }> {
+	const summary = parseInput(taskSummarySchema, body, "task summary");
+	const indexed = await ctx.db.select().from(taskIndex).where(eq(taskIndex.taskId, summary.id)).get();
+	if (!indexed) {
+		ctx.log.warn({ taskId: summary.id }, "summary for a task that is not in the index; ignored");
+		return { applied: false };
+	}
+	const row = summaryRow(summary);
+	const updated = await ctx.db
+		.update(taskSummaries)
+		.set(row)
+		.where(and(eq(taskSummaries.taskId, summary.id), lt(taskSummaries.version, summary.version)))
+		.returning({ taskId: taskSummaries.taskId });
+	if (updated.length === 0) return { applied: false };
+	await emitChange(ctx, { type: "taskUpserted", task: summary });
+	return { applied: true };
+}

@@ -1,0 +1,115 @@
+// organization actor (key: org id): the coordinator. Repository catalog, task index + summaries,
+// runtime issues. Children push into its index; its reads never fan out to other actors.
+import {
+	ACTOR,
+	addRepoInputSchema,
+	clearRuntimeIssuesInputSchema,
+	createTaskInputSchema,
+	EVENT,
+	listRuntimeIssuesInputSchema,
+	listTasksInputSchema,
+	type OrganizationSnapshot,
+	type OrganizationUpdatedEvent,
+	parseInput,
+	QUEUE,
+	type Repo,
+	type RuntimeIssue,
+	type TaskRecord,
+	type TaskSummary,
+	taskIdSchema,
+} from "@foundry/shared";
+import type { Logger } from "pino";
+import { actor, event } from "rivetkit";
+import { workflow } from "rivetkit/workflow";
+import { runCommandLoop } from "../shared/command-loop.ts";
+import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import { dispatch } from "../shared/dispatch.ts";
+import { guarded } from "../shared/errors.ts";
+import { callerOf } from "../shared/identity.ts";
+import { peers } from "../shared/peers.ts";
+import { addRepo } from "./commands/add-repo.ts";
+import { applyTaskSummary } from "./commands/apply-task-summary.ts";
+import { createTask } from "./commands/create-task.ts";
+import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
+import type { OrganizationCommandContext } from "./context.ts";
+import { organizationDatabase } from "./database.ts";
+import { getSnapshot, getTaskSummary, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
+
+interface OrganizationStepLike {
+	key: string[];
+	db: OrganizationCommandContext["db"];
+	client(): unknown;
+	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
+}
+
+function commandContext(s: OrganizationStepLike, log: Logger): OrganizationCommandContext {
+	return {
+		db: s.db,
+		orgId: s.key[0] ?? "",
+		peers: peers(s),
+		log: log.child({ key: s.key }),
+		broadcast: (name, payload) => s.broadcast(name, payload),
+	};
+}
+
+export function organizationActor(deps: ActorDeps) {
+	const log = deps.logger.child({ actor: ACTOR.organization });
+	return actor({
+		db: organizationDatabase,
+		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>() },
+		queues: declareQueues(QUEUE.organization),
+		run: workflow(async (ctx) =>
+			runCommandLoop(ctx, {
+				handlers: {
+					[QUEUE.organization.addRepo]: (s, body) => addRepo(commandContext(s, log), body),
+					[QUEUE.organization.createTask]: (s, body) => createTask(commandContext(s, log), body),
+					[QUEUE.organization.applyTaskSummary]: (s, body) => applyTaskSummary(commandContext(s, log), body),
+					[QUEUE.organization.recordRuntimeIssue]: (s, body) => recordRuntimeIssue(commandContext(s, log), body),
+					[QUEUE.organization.clearRuntimeIssues]: (s, body) => clearRuntimeIssues(commandContext(s, log), body),
+				},
+				log: (s) => log.child({ key: s.key }),
+				// The organization is where runtime issues live: record its own failures locally.
+				onSystemFailure: async (s, failure) => {
+					await recordRuntimeIssue(commandContext(s, log), {
+						actorName: ACTOR.organization,
+						actorKey: s.key,
+						command: failure.command,
+						code: failure.error.code,
+						message: failure.error.message,
+						occurredAt: Date.now(),
+					});
+				},
+			}),
+		),
+		actions: {
+			addRepo: (c, input: unknown): Promise<Repo> =>
+				guarded(log, "addRepo", () => {
+					const { url } = parseInput(addRepoInputSchema, input);
+					return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: callerOf(c.conn) });
+				}),
+			createTask: (c, input: unknown): Promise<TaskRecord> =>
+				guarded(log, "createTask", () => {
+					const parsed = parseInput(createTaskInputSchema, input);
+					return dispatch(c.queue, QUEUE.organization.createTask, { input: parsed, actor: callerOf(c.conn) });
+				}),
+			clearRuntimeIssues: (c, input?: unknown): Promise<{ cleared: number }> =>
+				guarded(log, "clearRuntimeIssues", () => {
+					const parsed = parseInput(clearRuntimeIssuesInputSchema, input ?? {});
+					return dispatch(c.queue, QUEUE.organization.clearRuntimeIssues, { ...parsed, actor: callerOf(c.conn) });
+				}),
+			listRepos: (c): Promise<Repo[]> => guarded(log, "listRepos", () => listRepos(c.db)),
+			listTasks: (c, input?: unknown): Promise<TaskSummary[]> =>
+				guarded(log, "listTasks", () => listTasks(c.db, parseInput(listTasksInputSchema, input ?? {}))),
+			getTaskSummary: (c, taskId: unknown): Promise<TaskSummary> =>
+				guarded(log, "getTaskSummary", () => getTaskSummary(c.db, parseInput(taskIdSchema, taskId, "task id"))),
+			getSnapshot: (c): Promise<OrganizationSnapshot> =>
+				guarded(log, "getSnapshot", () => getSnapshot(c.db, c.key[0] ?? "")),
+			listRuntimeIssues: (c, input?: unknown): Promise<RuntimeIssue[]> =>
+				guarded(log, "listRuntimeIssues", () => {
+					const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
+					return listRuntimeIssues(c.db, includeCleared ?? false);
+				}),
+			ping: (): string => "pong",
+		},
+	});
+}

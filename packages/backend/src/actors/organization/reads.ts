@@ -1,0 +1,66 @@
+// Read actions of the organization: everything is served from its own tables (no fan-out).
+import {
+	type ListTasksInput,
+	notFound,
+	type OrganizationSnapshot,
+	type Repo,
+	type RuntimeIssue,
+	type TaskSummary,
+} from "@foundry/shared";
+import { and, asc, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
+import { openIssueCount } from "./commands/runtime-issues.ts";
+import { readVersion } from "./context.ts";
+import type { OrganizationDb } from "./database.ts";
+import { resolveRepo, toRepo } from "./repos.ts";
+import { repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { fromSummaryRow } from "./summaries.ts";
+
+export async function listRepos(db: OrganizationDb): Promise<Repo[]> {
+	const rows = await db.select().from(repos).orderBy(asc(repos.createdAt), asc(repos.id));
+	return rows.map(toRepo);
+}
+
+export async function listTasks(db: OrganizationDb, input: ListTasksInput): Promise<TaskSummary[]> {
+	const filters: SQL[] = [];
+	if (input.repo) filters.push(eq(taskSummaries.repoId, (await resolveRepo(db, input.repo)).id));
+	if (input.status) filters.push(eq(taskSummaries.status, input.status));
+	else if (!input.includeArchived) filters.push(ne(taskSummaries.status, "archived"));
+	const rows = await db
+		.select()
+		.from(taskSummaries)
+		.where(filters.length > 0 ? and(...filters) : undefined)
+		.orderBy(desc(taskSummaries.updatedAt), desc(taskSummaries.taskId));
+	return rows.map(fromSummaryRow);
+}
+
+export async function getTaskSummary(db: OrganizationDb, taskId: string): Promise<TaskSummary> {
+	const indexed = await db.select().from(taskIndex).where(eq(taskIndex.taskId, taskId)).get();
+	const row = indexed ? await db.select().from(taskSummaries).where(eq(taskSummaries.taskId, taskId)).get() : undefined;
+	if (!row) throw notFound(`task ${taskId} does not exist in this organization`, { taskId });
+	return fromSummaryRow(row);
+}
+
+export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<OrganizationSnapshot> {
+	// Version first: anything written after it arrives as an event with a higher version, and
+	// re-applying an upsert the snapshot already contains is harmless.
+	const version = await readVersion(db);
+	const [repoList, tasks, openRuntimeIssues] = [
+		await listRepos(db),
+		await listTasks(db, {}),
+		await openIssueCount({ db }),
+	];
+	return { orgId, version, repos: repoList, tasks, openRuntimeIssues };
+}
+
+export async function listRuntimeIssues(db: OrganizationDb, includeCleared: boolean): Promise<RuntimeIssue[]> {
+	const rows = await db
+		.select()
+		.from(runtimeIssues)
+		.where(includeCleared ? undefined : isNull(runtimeIssues.clearedAt))
+		.orderBy(desc(runtimeIssues.id));
+	return rows.map((r) => ({
+		...r,
+		actorKey: JSON.parse(r.actorKey) as string[],
+		code: r.code as RuntimeIssue["code"],
+	}));
+}

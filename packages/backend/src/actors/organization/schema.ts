@@ -1,0 +1,64 @@
+// Organization tables: repository catalog, task index + summaries (sidebar projection), runtime issues.
+import { index, integer, sqliteTable, text, uniqueIndex } from "rivetkit/db/drizzle";
+
+export const repos = sqliteTable("repos", {
+	id: text("id").primaryKey(),
+	url: text("url").notNull().unique(),
+	name: text("name").notNull(),
+	kind: text("kind", { enum: ["remote", "local"] }).notNull(),
+	source: text("source", { enum: ["manual", "github"] }).notNull(),
+	createdAt: integer("created_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+export const taskIndex = sqliteTable(
+	"task_index",
+	{
+		taskId: text("task_id").primaryKey(),
+		repoId: text("repo_id").notNull(),
+		branch: text("branch").notNull(),
+		requestId: text("request_id"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("task_index_repo_branch").on(t.repoId, t.branch),
+		uniqueIndex("task_index_request_id").on(t.requestId),
+	],
+);
+
+export const taskSummaries = sqliteTable(
+	"task_summaries",
+	{
+		taskId: text("task_id").primaryKey(),
+		repoId: text("repo_id").notNull(),
+		title: text("title").notNull(),
+		status: text("status", { enum: ["idle", "running", "needs_input", "error", "archived"] }).notNull(),
+		branch: text("branch").notNull(),
+		owner: text("owner").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+		prState: text("pr_state"),
+		version: integer("version").notNull(),
+	},
+	(t) => [index("task_summaries_updated_at").on(t.updatedAt), index("task_summaries_repo").on(t.repoId)],
+);
+
+export const runtimeIssues = sqliteTable(
+	"runtime_issues",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		actorName: text("actor_name").notNull(),
+		actorKey: text("actor_key").notNull(),
+		command: text("command").notNull(),
+		code: text("code").notNull(),
+		message: text("message").notNull(),
+		occurredAt: integer("occurred_at").notNull(),
+		clearedAt: integer("cleared_at"),
+	},
+	(t) => [index("runtime_issues_open").on(t.clearedAt)],
+);
+
+/** One row (id = 1): the projection version clients use to order organizationUpdated events. */
+export const projectionMeta = sqliteTable("projection_meta", {
+	id: integer("id").primaryKey(),
+	version: integer("version").notNull(),
+});

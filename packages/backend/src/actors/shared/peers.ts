@@ -1,0 +1,90 @@
+// Actor-to-actor messages. Every cross-actor write is a queue send into the receiver's workflow.
+import {
+
+	type AuditAppend,
+	auditLogKey,
+	type ErrorPayload,
+	FoundryError,
+	organizationKey,
+	QUEUE,
+	type TaskRecord,
+	type TaskSummary,
+	taskKey,
+} from "@foundry/shared";
+import { newEventId } from "../../domain/ids.ts";
+import type { CommandResult } from "./errors.ts";
+
+type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
+interface PeerHandle {
+	send(name: string, body: unknown): Promise<unknown>;
+	send(name: string, body: unknown, opts: { wait: true; timeout: number }): Promise<SendResult>;
+}
+
+/**
+ * The slice of the RivetKit client that actors use to reach each other. Declared here rather than
+ * derived from the registry type (which would be circular); registry.ts asserts the real client
+ * satisfies it.
+ */
+export interface PeerClient {
+	organization: { getOrCreate(key: string[]): PeerHandle };
+	task: {
+		getOrCreate(key: string[]): PeerHandle;
+		get(key: string[]): { get(): Promise<TaskRecord> };
+	};
+	auditLog: { getOrCreate(key: string[]): PeerHandle };
+}
+
+export const peers = (source: { client(): unknown }): PeerClient => source.client() as PeerClient;
+
+const PEER_WAIT_MS = 10_000;
+
+export async function appendAudit(
+	client: PeerClient,
+	orgId: string,
+	event: Omit<AuditAppend, "id" | "at"> & { id?: string; at?: number },
+): Promise<void> {
+	const full: AuditAppend = { ...event, id: event.id ?? newEventId(), at: event.at ?? Date.now() };
+	await client.auditLog.getOrCreate(auditLogKey(orgId)).send(QUEUE.auditLog.append, full);
+}
+
+export async function reportRuntimeIssue(
+	client: PeerClient,
+	orgId: string,
+	issue: { actorName: string; actorKey: string[]; command: string; error: ErrorPayload },
+): Promise<void> {
+	await client.organization.getOrCreate(organizationKey(orgId)).send(QUEUE.organization.recordRuntimeIssue, {
+		actorName: issue.actorName,
+		actorKey: issue.actorKey,
+		command: issue.command,
+		code: issue.error.code,
+		message: issue.error.message,
+		occurredAt: Date.now(),
+	});
+}
+
+/** Waits until the organization applied the summary, so a read after a task change sees it. */
+export async function pushTaskSummary(client: PeerClient, orgId: string, summary: TaskSummary): Promise<void> {
+	const res = await client.organization
+		.getOrCreate(organizationKey(orgId))
+		.send(QUEUE.organization.applyTaskSummary, summary, { wait: true, timeout: PEER_WAIT_MS });
+	if (res.status !== "completed") {
+		throw new FoundryError("UPSTREAM_FAILED", "organization did not apply the task summary in time");
+	}
+}
+
+export async function initializeTask(
+	client: PeerClient,
+	orgId: string,
+	record: Omit<TaskRecord, "version">,
+): Promise<TaskRecord> {
+	const res = await client.task
+		.getOrCreate(taskKey(orgId, record.id))
+		.send(QUEUE.task.initialize, record, { wait: true, timeout: PEER_WAIT_MS });
+	if (res.status !== "completed") {
+		throw new FoundryError("UPSTREAM_FAILED", `task ${record.id} did not initialize in time`);
+	}
+	const result = res.response as CommandResult<TaskRecord>;
+	if (!result.ok) throw FoundryError.fromPayload(result.error);
+	return result.value;
+}
+

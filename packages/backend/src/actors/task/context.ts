@@ -1,0 +1,72 @@
+// What task command handlers work with, built from the workflow step context in index.ts.
+import { type AuditKind, EVENT, FoundryError, notFound, type TaskRecord } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { toSummary } from "../../domain/task-summary.ts";
+import { appendAudit, type PeerClient, pushTaskSummary } from "../shared/peers.ts";
+import type { TaskDb } from "./database.ts";
+import { taskRecord } from "./schema.ts";
+
+export interface TaskCommandContext {
+	db: TaskDb;
+	orgId: string;
+	taskId: string;
+	peers: PeerClient;
+	log: Logger;
+	broadcast(name: typeof EVENT.taskUpdated, payload: { task: TaskRecord }): void;
+}
+
+/** Enough to read the record: read actions have no peers or broadcast. */
+export type RecordSource = Pick<TaskCommandContext, "db" | "taskId">;
+
+export async function loadRecord(ctx: RecordSource): Promise<TaskRecord | null> {
+	const row = await ctx.db.select().from(taskRecord).where(eq(taskRecord.id, ctx.taskId)).get();
+	return row ?? null;
+}
+
+export async function requireRecord(ctx: RecordSource): Promise<TaskRecord> {
+	const record = await loadRecord(ctx);
+	if (!record) throw notFound(`task ${ctx.taskId} does not exist`);
+	return record;
+}
+
+export interface ChangeAudit {
+	kind: AuditKind;
+	actor: string;
+	payload: Record<string, unknown>;
+}
+
+/** Persist a change, then tell everyone: clients (event), the audit log, the organization's projection. */
+export async function commitChange(
+	ctx: TaskCommandContext,
+	before: TaskRecord,
+	patch: Partial<Pick<TaskRecord, "title" | "status" | "owner">>,
+	audit: ChangeAudit,
+): Promise<TaskRecord> {
+	const next: TaskRecord = { ...before, ...patch, updatedAt: Date.now(), version: before.version + 1 };
+	await ctx.db
+		.update(taskRecord)
+		.set({ ...patch, updatedAt: next.updatedAt, version: next.version })
+		.where(eq(taskRecord.id, ctx.taskId));
+	ctx.broadcast(EVENT.taskUpdated, { task: next });
+	await appendAudit(ctx.peers, ctx.orgId, {
+		kind: audit.kind,
+		actor: audit.actor,
+		repoId: next.repoId,
+		taskId: next.id,
+		payload: audit.payload,
+	});
+	await pushSummary(ctx, next);
+	return next;
+}
+
+async function pushSummary(ctx: TaskCommandContext, record: TaskRecord): Promise<void> {
+	try {
+		await pushTaskSummary(ctx.peers, ctx.orgId, toSummary(record));
+	} catch (err) {
+		// The task's own record is the truth and is committed; the next change re-pushes a newer
+		// version. Surface it so the stale sidebar is explained.
+		const message = err instanceof Error ? err.message : String(err);
+		throw new FoundryError("UPSTREAM_FAILED", `task saved, but the organization index was not updated: ${message}`);
+	}
+}

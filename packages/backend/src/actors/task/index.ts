@@ -1,0 +1,87 @@
+// task actor (key: org id + task id): one task = one branch. Owns its record and status machine;
+// pushes its summary to the organization, never writes the organization's tables.
+import {
+	ACTOR,
+	EVENT,
+	parseInput,
+	QUEUE,
+	renameTaskInputSchema,
+	setTaskStatusInputSchema,
+	type TaskRecord,
+	type TaskUpdatedEvent,
+} from "@foundry/shared";
+import { actor, event } from "rivetkit";
+import { workflow } from "rivetkit/workflow";
+import type { Logger } from "pino";
+import { runCommandLoop } from "../shared/command-loop.ts";
+import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import { dispatch } from "../shared/dispatch.ts";
+import { guarded } from "../shared/errors.ts";
+import { callerOf } from "../shared/identity.ts";
+import { type PeerClient, peers, reportRuntimeIssue } from "../shared/peers.ts";
+import { archiveTask, unarchiveTask } from "./commands/archive.ts";
+import { initializeTask } from "./commands/initialize.ts";
+import { renameTask } from "./commands/rename.ts";
+import { setTaskStatus } from "./commands/set-status.ts";
+import { requireRecord, type TaskCommandContext } from "./context.ts";
+import { taskDatabase } from "./database.ts";
+
+interface TaskStepLike {
+	key: string[];
+	db: TaskCommandContext["db"];
+	client(): unknown;
+	broadcast(name: typeof EVENT.taskUpdated, payload: TaskUpdatedEvent): void;
+}
+
+function commandContext(s: TaskStepLike, log: Logger): TaskCommandContext {
+	const [orgId = "", taskId = ""] = s.key;
+	return {
+		db: s.db,
+		orgId,
+		taskId,
+		peers: peers(s) as PeerClient,
+		log: log.child({ key: s.key }),
+		broadcast: (name, payload) => s.broadcast(name, payload),
+	};
+}
+
+export function taskActor(deps: ActorDeps) {
+	const log = deps.logger.child({ actor: ACTOR.task });
+	return actor({
+		db: taskDatabase,
+		events: { [EVENT.taskUpdated]: event<TaskUpdatedEvent>() },
+		queues: declareQueues(QUEUE.task),
+		run: workflow(async (ctx) =>
+			runCommandLoop(ctx, {
+				handlers: {
+					[QUEUE.task.initialize]: (s, body) => initializeTask(commandContext(s, log), body),
+					[QUEUE.task.rename]: (s, body) => renameTask(commandContext(s, log), body),
+					[QUEUE.task.archive]: (s, body) => archiveTask(commandContext(s, log), body),
+					[QUEUE.task.unarchive]: (s, body) => unarchiveTask(commandContext(s, log), body),
+					[QUEUE.task.setStatus]: (s, body) => setTaskStatus(commandContext(s, log), body),
+				},
+				log: (s) => log.child({ key: s.key }),
+				onSystemFailure: (s, failure) =>
+					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
+			}),
+		),
+		actions: {
+			get: (c): Promise<TaskRecord> =>
+				guarded(log, "get", () => requireRecord({ db: c.db, taskId: c.key[1] ?? "" })),
+			rename: (c, input: unknown): Promise<TaskRecord> =>
+				guarded(log, "rename", () => {
+					const { title } = parseInput(renameTaskInputSchema, input);
+					return dispatch(c.queue, QUEUE.task.rename, { title, actor: callerOf(c.conn) });
+				}),
+			archive: (c): Promise<TaskRecord> =>
+				guarded(log, "archive", () => dispatch(c.queue, QUEUE.task.archive, { actor: callerOf(c.conn) })),
+			unarchive: (c): Promise<TaskRecord> =>
+				guarded(log, "unarchive", () => dispatch(c.queue, QUEUE.task.unarchive, { actor: callerOf(c.conn) })),
+			setStatus: (c, input: unknown): Promise<TaskRecord> =>
+				guarded(log, "setStatus", () => {
+					const { status } = parseInput(setTaskStatusInputSchema, input);
+					return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: callerOf(c.conn) });
+				}),
+		},
+	});
+}

@@ -1,0 +1,18 @@
+// Task tables: the task's own record (one row). Sessions and transcripts arrive in step 5.
+import { integer, sqliteTable, text } from "rivetkit/db/drizzle";
+
+export const taskRecord = sqliteTable("task_record", {
+	id: text("id").primaryKey(),
+	orgId: text("org_id").notNull(),
+	repoId: text("repo_id").notNull(),
+	repoUrl: text("repo_url").notNull(),
+	title: text("title").notNull(),
+	prompt: text("prompt").notNull(),
+	branch: text("branch").notNull(),
+	status: text("status", { enum: ["idle", "running", "needs_input", "error", "archived"] }).notNull(),
+	creator: text("creator").notNull(),
+	owner: text("owner").notNull(),
+	createdAt: integer("created_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+	version: integer("version").notNull(),
+});

@@ -1,0 +1,78 @@
+// Configuration from the environment, parsed once at startup. An invalid value stops the process
+// with a message naming the variable and what is wrong.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+
+const port = (fallback: number) =>
+	z.coerce
+		.number({ error: "must be a number" })
+		.int("must be an integer")
+		.min(1, "must be between 1 and 65535")
+		.max(65535, "must be between 1 and 65535")
+		.default(fallback);
+
+const optionalText = z
+	.string()
+	.trim()
+	.optional()
+	.transform((v) => (v === "" ? undefined : v));
+
+const envSchema = z.object({
+	FOUNDRY_HOST: z.string().trim().min(1).default("127.0.0.1"),
+	FOUNDRY_PORT: port(7741),
+	FOUNDRY_DATA_DIR: optionalText,
+	FOUNDRY_ENGINE_PORT: port(7750).refine((p) => p + 10 <= 65535, "must leave room for port + 10"),
+	FOUNDRY_ENGINE_ENDPOINT: optionalText.pipe(
+		z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+	),
+	FOUNDRY_ENGINE_TOKEN: optionalText,
+	FOUNDRY_ENGINE_NAMESPACE: z.string().trim().min(1).default("default"),
+	FOUNDRY_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export interface Config {
+	host: string;
+	port: number;
+	dataDir: string;
+	logLevel: z.infer<typeof envSchema>["FOUNDRY_LOG_LEVEL"];
+	engine:
+		| { mode: "local"; port: number }
+		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
+}
+
+export class ConfigError extends Error {
+	override name = "ConfigError";
+}
+
+export function defaultDataDir(env: Record<string, string | undefined>): string {
+	const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : join(homedir(), ".local", "share");
+	return join(base, "foundry");
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => {
+			const name = String(issue.path[0] ?? "environment");
+			const got = env[name] === undefined ? "" : ` (got '${env[name]}')`;
+			return `${name}: ${issue.message}${got}`;
+		});
+		throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
+	}
+	const e = parsed.data;
+	return {
+		host: e.FOUNDRY_HOST,
+		port: e.FOUNDRY_PORT,
+		dataDir: e.FOUNDRY_DATA_DIR ?? defaultDataDir(env),
+		logLevel: e.FOUNDRY_LOG_LEVEL,
+		engine: e.FOUNDRY_ENGINE_ENDPOINT
+			? {
+					mode: "external",
+					endpoint: e.FOUNDRY_ENGINE_ENDPOINT,
+					token: e.FOUNDRY_ENGINE_TOKEN,
+					namespace: e.FOUNDRY_ENGINE_NAMESPACE,
+				}
+			: { mode: "local", port: e.FOUNDRY_ENGINE_PORT },
+	};
+}

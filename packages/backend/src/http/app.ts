@@ -1,0 +1,35 @@
+// The Hono app: request ids, request logs, health, the RivetKit gateway, and error mapping.
+import { HTTP_PATH } from "@foundry/shared";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { Logger } from "pino";
+import { errorResponse, handleError } from "./errors.ts";
+import { healthRoute, type HealthDeps } from "./health.ts";
+import { rivetHttpProxy } from "./rivet-proxy.ts";
+
+export interface AppEnv {
+	Variables: { requestId: string };
+}
+
+export interface AppDeps extends HealthDeps {
+	log: Logger;
+	engineUrl: string;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.use(requestId({ headerName: "X-Request-Id" }));
+	app.use(async (c, next) => {
+		const started = performance.now();
+		await next();
+		const durationMs = Math.round((performance.now() - started) * 10) / 10;
+		// Gateway traffic is high-volume; keep it at debug.
+		const level = c.req.path.startsWith(HTTP_PATH.rivet) ? "debug" : "info";
+		deps.log[level]({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, "request");
+	});
+	app.get(HTTP_PATH.health, healthRoute(deps));
+	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl));
+	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
+	app.onError(handleError(deps.log));
+	return app;
+}

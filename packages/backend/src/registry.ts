@@ -1,0 +1,48 @@
+// The actor registry: every actor of the app, built from the composition root's dependencies.
+import { setup } from "rivetkit";
+import type { Client } from "rivetkit/client";
+import { auditLogActor } from "./actors/audit-log/index.ts";
+import type { ActorDeps } from "./actors/shared/deps.ts";
+import type { PeerClient } from "./actors/shared/peers.ts";
+import { organizationActor } from "./actors/organization/index.ts";
+import { taskActor } from "./actors/task/index.ts";
+
+export interface EngineOptions {
+	/** Locally spawned engine (the embedded default): its guard port. */
+	enginePort?: number;
+	/** External Rivet Engine: endpoint + token (+ namespace). */
+	endpoint?: string;
+	token?: string;
+	namespace?: string;
+}
+
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export function createActors(deps: ActorDeps) {
+	return {
+		organization: organizationActor(deps),
+		task: taskActor(deps),
+		auditLog: auditLogActor(deps),
+	};
+}
+
+export function createRegistry(deps: ActorDeps, engine: EngineOptions) {
+	return setup({
+		use: createActors(deps),
+		noWelcome: true,
+		// main.ts owns SIGINT/SIGTERM so HTTP, actors and the engine stop in order.
+		shutdown: { disableSignalHandlers: true },
+		maxIncomingMessageSize: 512 * 1024,
+		maxOutgoingMessageSize: MAX_MESSAGE_BYTES,
+		...(engine.endpoint
+			? { endpoint: engine.endpoint, token: engine.token, namespace: engine.namespace }
+			: { enginePort: engine.enginePort, startEngine: true }),
+	});
+}
+
+export type AppRegistry = ReturnType<typeof createRegistry>;
+
+/** Compile-time proof that the real client satisfies the slice actors use to reach each other. */
+export type PeerClientCheck = Client<AppRegistry> extends PeerClient ? true : never;
+const peerClientCheck: PeerClientCheck = true;
+void peerClientCheck;

@@ -1,0 +1,74 @@
+// Starts everything one backend process runs: engine (embedded or external), actors, HTTP.
+// Returns a handle whose stop() shuts down in order: HTTP, actors, then the engine we started.
+import { mkdirSync } from "node:fs";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
+import { prepareEngineEnv } from "./engine/runtime-env.ts";
+import { createApp } from "./http/app.ts";
+import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
+import { createRegistry } from "./registry.ts";
+import { HTTP_PATH } from "@foundry/shared";
+import { VERSION } from "./version.ts";
+
+export interface RunningBackend {
+	url: string;
+	stop(): Promise<void>;
+}
+
+export async function startBackend(config: Config, log: Logger): Promise<RunningBackend> {
+	const startedAt = Date.now();
+	const engine = engineUrl(config);
+	const storage = engineStoragePath(config);
+	mkdirSync(storage, { recursive: true });
+	await prepareEngineEnv(storage);
+	// If an engine already answers on our port we reuse it and must not stop it on exit.
+	const ownsEngine = config.engine.mode === "local" && !(await engineReachable(engine, 300));
+
+	const registry = createRegistry(
+		{ logger: log },
+		config.engine.mode === "external"
+			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
+			: { enginePort: config.engine.port },
+	);
+	await registry.startAndWait();
+
+	const app = createApp({
+		log,
+		engineUrl: engine,
+		version: VERSION,
+		startedAt,
+		engineMode: config.engine.mode,
+		checkEngine: () => engineReachable(engine),
+	});
+	const server = Bun.serve<BridgeData>({
+		hostname: config.host,
+		port: config.port,
+		idleTimeout: 0,
+		fetch(req, srv) {
+			if (isRivetUpgrade(req, HTTP_PATH.rivet)) {
+				if (upgradeToBridge(req, srv, engine)) return undefined;
+				return new Response("websocket upgrade failed", { status: 400 });
+			}
+			return app.fetch(req, srv);
+		},
+		websocket: bridgeHandler(log),
+	});
+
+	let stopping: Promise<void> | null = null;
+	const stop = () => {
+		stopping ??= shutdown();
+		return stopping;
+	};
+	async function shutdown() {
+		log.info("shutting down");
+		await server.stop(true);
+		await registry.shutdown();
+		if (ownsEngine) {
+			const pid = localEnginePid(storage);
+			if (pid !== null && !(await stopProcess(pid))) log.error({ pid }, "engine did not stop");
+		}
+		log.info("stopped");
+	}
+	return { url: `http://${config.host}:${server.port}`, stop };
+}

@@ -1,0 +1,29 @@
+// Applying organization change events to a snapshot (pure; unit-tested).
+import type { OrganizationChange, OrganizationSnapshot, TaskSummary } from "@foundry/shared";
+
+export function applyChange(snapshot: OrganizationSnapshot, version: number, change: OrganizationChange): OrganizationSnapshot {
+	switch (change.type) {
+		case "repoUpserted":
+			return { ...snapshot, version, repos: upsertById(snapshot.repos, change.repo) };
+		case "taskUpserted": {
+			const others = snapshot.tasks.filter((t) => t.id !== change.task.id);
+			const tasks = change.task.status === "archived" ? others : sortTasks([...others, change.task]);
+			return { ...snapshot, version, tasks };
+		}
+		case "runtimeIssues":
+			return { ...snapshot, version, openRuntimeIssues: change.openCount };
+	}
+}
+
+function upsertById<T extends { id: string }>(items: T[], item: T): T[] {
+	const i = items.findIndex((x) => x.id === item.id);
+	if (i === -1) return [...items, item];
+	const copy = [...items];
+	copy[i] = item;
+	return copy;
+}
+
+/** Same order as the backend's listTasks: most recently updated first. */
+export function sortTasks(tasks: TaskSummary[]): TaskSummary[] {
+	return [...tasks].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+}

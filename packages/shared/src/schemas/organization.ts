@@ -1,0 +1,48 @@
+// Organization contracts: runtime issues, the realtime snapshot and its change events.
+import { z } from "zod";
+import { errorCodeSchema } from "./error.ts";
+import type { Repo } from "./repo.ts";
+import type { TaskRecord, TaskSummary } from "./task.ts";
+
+export const runtimeIssueInputSchema = z.object({
+	actorName: z.string(),
+	actorKey: z.array(z.string()),
+	command: z.string(),
+	code: errorCodeSchema,
+	message: z.string().max(4_000),
+	occurredAt: z.number(),
+});
+export type RuntimeIssueInput = z.infer<typeof runtimeIssueInputSchema>;
+
+export interface RuntimeIssue extends RuntimeIssueInput {
+	id: number;
+	clearedAt: number | null;
+}
+
+export const clearRuntimeIssuesInputSchema = z.object({
+	ids: z.array(z.number().int().positive()).max(1_000).optional(),
+});
+
+export const listRuntimeIssuesInputSchema = z.object({ includeCleared: z.boolean().optional() });
+
+export type OrganizationChange =
+	| { type: "repoUpserted"; repo: Repo }
+	| { type: "taskUpserted"; task: TaskSummary }
+	| { type: "runtimeIssues"; openCount: number };
+
+export interface OrganizationUpdatedEvent {
+	version: number;
+	change: OrganizationChange;
+}
+
+export interface OrganizationSnapshot {
+	orgId: string;
+	version: number;
+	repos: Repo[];
+	tasks: TaskSummary[];
+	openRuntimeIssues: number;
+}
+
+export interface TaskUpdatedEvent {
+	task: TaskRecord;
+}

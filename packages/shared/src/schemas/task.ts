@@ -1,0 +1,75 @@
+// Task contracts: the record held by the task actor and the summary projected into the organization.
+import { z } from "zod";
+import { LIMITS } from "../limits.ts";
+import { actorRefSchema, requestIdSchema } from "./common.ts";
+
+export const TASK_STATUSES = ["idle", "running", "needs_input", "error", "archived"] as const;
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+export const createTaskInputSchema = z.object({
+	/** Repository id, or a URL already in the catalog. */
+	repo: z.string().trim().min(1, "repository is required"),
+	prompt: z
+		.string()
+		.max(LIMITS.PROMPT_MAX, `prompt is longer than ${LIMITS.PROMPT_MAX} characters`)
+		.refine((p) => p.trim().length > 0, "prompt must not be empty"),
+	title: z
+		.string()
+		.trim()
+		.min(1, "title must not be empty")
+		.max(LIMITS.TITLE_MAX, `title is longer than ${LIMITS.TITLE_MAX} characters`)
+		.optional(),
+	branch: z.string().trim().min(1, "branch must not be empty").max(LIMITS.BRANCH_MAX).optional(),
+	/** Idempotency key: a retried create with the same id returns the same task. */
+	requestId: requestIdSchema.optional(),
+});
+export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
+
+export const renameTaskInputSchema = z.object({
+	title: z
+		.string()
+		.trim()
+		.min(1, "title must not be empty")
+		.max(LIMITS.TITLE_MAX, `title is longer than ${LIMITS.TITLE_MAX} characters`),
+});
+export const setTaskStatusInputSchema = z.object({ status: taskStatusSchema });
+
+export const listTasksInputSchema = z.object({
+	repo: z.string().trim().min(1).optional(),
+	status: taskStatusSchema.optional(),
+	includeArchived: z.boolean().optional(),
+});
+export type ListTasksInput = z.infer<typeof listTasksInputSchema>;
+
+export const taskRecordSchema = z.object({
+	id: z.string(),
+	orgId: z.string(),
+	repoId: z.string(),
+	repoUrl: z.string(),
+	title: z.string(),
+	prompt: z.string(),
+	branch: z.string(),
+	status: taskStatusSchema,
+	creator: actorRefSchema,
+	owner: actorRefSchema,
+	createdAt: z.number(),
+	updatedAt: z.number(),
+	version: z.number(),
+});
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
+
+/** The sidebar projection the organization keeps per task. */
+export const taskSummarySchema = z.object({
+	id: z.string(),
+	repoId: z.string(),
+	title: z.string(),
+	status: taskStatusSchema,
+	branch: z.string(),
+	owner: z.string(),
+	updatedAt: z.number(),
+	prState: z.string().nullable(),
+	/** Task-side version; the organization ignores pushes older than what it holds. */
+	version: z.number(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
