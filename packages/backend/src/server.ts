@@ -25,14 +25,6 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	// If an engine already answers on our port we reuse it and must not stop it on exit.
 	const ownsEngine = config.engine.mode === "local" && !(await engineReachable(engine, 300));
 
-	const registry = createRegistry(
-		{ logger: log },
-		config.engine.mode === "external"
-			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
-			: { enginePort: config.engine.port },
-	);
-	await registry.startAndWait();
-
 	const app = createApp({
 		log,
 		engineUrl: engine,
@@ -41,6 +33,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		engineMode: config.engine.mode,
 		checkEngine: () => engineReachable(engine),
 	});
+	// Bind first: a taken port fails before anything is spawned.
 	const server = Bun.serve<BridgeData>({
 		hostname: config.host,
 		port: config.port,
@@ -55,6 +48,26 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		websocket: bridgeHandler(log),
 	});
 
+	const registry = createRegistry(
+		{ logger: log },
+		config.engine.mode === "external"
+			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
+			: { enginePort: config.engine.port },
+	);
+	const stopEngine = async () => {
+		if (!ownsEngine) return;
+		const pid = localEnginePid(storage);
+		if (pid !== null && !(await stopProcess(pid))) log.error({ pid }, "engine did not stop");
+	};
+	try {
+		await registry.startAndWait();
+	} catch (err) {
+		await server.stop(true);
+		await registry.shutdown();
+		await stopEngine();
+		throw err;
+	}
+
 	let stopping: Promise<void> | null = null;
 	const stop = () => {
 		stopping ??= shutdown();
@@ -64,10 +77,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		log.info("shutting down");
 		await server.stop(true);
 		await registry.shutdown();
-		if (ownsEngine) {
-			const pid = localEnginePid(storage);
-			if (pid !== null && !(await stopProcess(pid))) log.error({ pid }, "engine did not stop");
-		}
+		await stopEngine();
 		log.info("stopped");
 	}
 	return { url: `http://${config.host}:${server.port}`, stop };

@@ -1,0 +1,6 @@
+// Entry point of the `foundry` CLI. RivetKit's own client logs are silenced before it loads:
+export {};
+// the CLI reports failures itself, one line each.
+process.env.RIVET_LOG_LEVEL ??= "silent";
+const { run } = await import("./main.ts");
+process.exitCode = await run(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env });

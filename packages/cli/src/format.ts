@@ -1,0 +1,32 @@
+// Human-readable output for the CLI (--json prints the raw objects instead).
+import type { AuditEvent, Repo, TaskRecord, TaskSummary } from "@foundry/client";
+
+const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+
+export function formatRepo(r: Repo): string {
+	return `${r.id}  ${r.name.padEnd(30)}  ${r.url}`;
+}
+
+export function formatSummary(t: TaskSummary): string {
+	return `${t.id}  ${t.status.padEnd(11)}  ${t.branch.padEnd(40)}  ${t.title}`;
+}
+
+export function formatTask(t: TaskRecord): string {
+	return [
+		`id:       ${t.id}`,
+		`title:    ${t.title}`,
+		`status:   ${t.status}`,
+		`repo:     ${t.repoId} (${t.repoUrl})`,
+		`branch:   ${t.branch}`,
+		`owner:    ${t.owner}`,
+		`created:  ${time(t.createdAt)}`,
+		`updated:  ${time(t.updatedAt)}`,
+		"prompt:",
+		...t.prompt.split("\n").map((l) => `  ${l}`),
+	].join("\n");
+}
+
+export function formatAudit(e: AuditEvent): string {
+	const where = [e.repoId, e.taskId].filter((x) => x !== null).join(" ");
+	return `${time(e.at)}  ${e.kind.padEnd(22)}  ${e.actor.padEnd(12)}  ${where}  ${JSON.stringify(e.payload)}`;
+}
