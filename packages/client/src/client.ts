@@ -128,7 +128,7 @@ export class FoundryClient {
 	async #task(taskId: string) {
 		const id = parseInput(taskIdSchema, taskId, "task id");
 		await this.#org().getTaskSummary(id);
-		return this.#rivet.task.get(taskKey(this.orgId, id));
+		return this.#rivet.task.getOrCreate(taskKey(this.orgId, id));
 	}
 }
 

@@ -13,8 +13,8 @@ export function branchNameProblem(name: string): string | null {
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: git forbids control characters in refs
 	if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return "cannot contain spaces, control characters or any of ~ ^ : ? * [ \\";
 	for (const part of name.split("/")) {
-		if (part.startsWith(".")) return "no path component may start with '.'";
-		if (part.endsWith(".lock")) return "no path component may end with '.lock'";
+		if (part.startsWith(".")) return "has a path component starting with '.'";
+		if (part.endsWith(".lock")) return "has a path component ending in '.lock'";
 	}
 	return null;
 }

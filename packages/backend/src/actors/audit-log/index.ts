@@ -6,7 +6,7 @@ import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { guarded } from "../shared/errors.ts";
 import { peers, reportRuntimeIssue } from "../shared/peers.ts";
-import { appendEvent } from "./commands/append.ts";
+import { appendEvents } from "./commands/append.ts";
 import { auditLogDatabase } from "./database.ts";
 import { listEvents } from "./reads.ts";
 
@@ -17,7 +17,8 @@ export function auditLogActor(deps: ActorDeps) {
 		queues: declareQueues(QUEUE.auditLog),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
-				handlers: { [QUEUE.auditLog.append]: (s, body) => appendEvent(s.db, body) },
+				handlers: { [QUEUE.auditLog.append]: (s, body) => appendEvents(s.db, body) },
+				flushAudit: (s, events) => appendEvents(s.db, { events }).then(() => undefined),
 				log: (s) => log.child({ key: s.key }),
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.auditLog, actorKey: s.key, ...failure }),

@@ -3,6 +3,7 @@
 import { EVENT, type OrganizationChange, type OrganizationUpdatedEvent } from "@foundry/shared";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { Outbox } from "../shared/outbox.ts";
 import type { PeerClient } from "../shared/peers.ts";
 import type { OrganizationDb } from "./database.ts";
 import { projectionMeta } from "./schema.ts";
@@ -11,6 +12,7 @@ export interface OrganizationCommandContext {
 	db: OrganizationDb;
 	orgId: string;
 	peers: PeerClient;
+	outbox: Outbox;
 	log: Logger;
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }

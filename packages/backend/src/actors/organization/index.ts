@@ -26,13 +26,16 @@ import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
 import { guarded } from "../shared/errors.ts";
 import { callerOf } from "../shared/identity.ts";
-import { peers } from "../shared/peers.ts";
+import { Outbox } from "../shared/outbox.ts";
+import { peers, sendAuditBatch, startTaskActor } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
+import { readTaskSeed } from "./task-seed.ts";
+import { TaskStarter } from "./task-starter.ts";
 import { getSnapshot, getTaskSummary, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
 
 interface OrganizationStepLike {
@@ -42,11 +45,12 @@ interface OrganizationStepLike {
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }
 
-function commandContext(s: OrganizationStepLike, log: Logger): OrganizationCommandContext {
+function commandContext(s: OrganizationStepLike, log: Logger, outbox: Outbox): OrganizationCommandContext {
 	return {
 		db: s.db,
 		orgId: s.key[0] ?? "",
 		peers: peers(s),
+		outbox,
 		log: log.child({ key: s.key }),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
@@ -56,21 +60,25 @@ export function organizationActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
 	return actor({
 		db: organizationDatabase,
+		createVars: (c): { taskStarter: TaskStarter } => ({
+			taskStarter: new TaskStarter((taskId) => startTaskActor(peers(c), c.key[0] ?? "", taskId), log),
+		}),
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>() },
 		queues: declareQueues(QUEUE.organization),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {
-					[QUEUE.organization.addRepo]: (s, body) => addRepo(commandContext(s, log), body),
-					[QUEUE.organization.createTask]: (s, body) => createTask(commandContext(s, log), body),
-					[QUEUE.organization.applyTaskSummary]: (s, body) => applyTaskSummary(commandContext(s, log), body),
-					[QUEUE.organization.recordRuntimeIssue]: (s, body) => recordRuntimeIssue(commandContext(s, log), body),
-					[QUEUE.organization.clearRuntimeIssues]: (s, body) => clearRuntimeIssues(commandContext(s, log), body),
+					[QUEUE.organization.addRepo]: (s, body, o) => addRepo(commandContext(s, log, o), body),
+					[QUEUE.organization.createTask]: (s, body, o) => createTask(commandContext(s, log, o), body),
+					[QUEUE.organization.applyTaskSummary]: (s, body, o) => applyTaskSummary(commandContext(s, log, o), body),
+					[QUEUE.organization.recordRuntimeIssue]: (s, body, o) => recordRuntimeIssue(commandContext(s, log, o), body),
+					[QUEUE.organization.clearRuntimeIssues]: (s, body, o) => clearRuntimeIssues(commandContext(s, log, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
+				flushAudit: (s, events) => sendAuditBatch(peers(s), s.key[0] ?? "", events),
 				// The organization is where runtime issues live: record its own failures locally.
 				onSystemFailure: async (s, failure) => {
-					await recordRuntimeIssue(commandContext(s, log), {
+					await recordRuntimeIssue(commandContext(s, log, new Outbox()), {
 						actorName: ACTOR.organization,
 						actorKey: s.key,
 						command: failure.command,
@@ -88,9 +96,16 @@ export function organizationActor(deps: ActorDeps) {
 					return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: callerOf(c.conn) });
 				}),
 			createTask: (c, input: unknown): Promise<TaskRecord> =>
-				guarded(log, "createTask", () => {
+				guarded(log, "createTask", async () => {
 					const parsed = parseInput(createTaskInputSchema, input);
-					return dispatch(c.queue, QUEUE.organization.createTask, { input: parsed, actor: callerOf(c.conn) });
+					const task = await dispatch<TaskRecord>(c.queue, QUEUE.organization.createTask, {
+						input: parsed,
+						actor: callerOf(c.conn),
+					});
+					// Start the task actor without holding the response (see task-starter.ts).
+					const draining = c.vars.taskStarter.enqueue(task.id);
+					if (draining) c.waitUntil(draining);
+					return task;
 				}),
 			clearRuntimeIssues: (c, input?: unknown): Promise<{ cleared: number }> =>
 				guarded(log, "clearRuntimeIssues", () => {
@@ -109,6 +124,11 @@ export function organizationActor(deps: ActorDeps) {
 					const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
 					return listRuntimeIssues(c.db, includeCleared ?? false);
 				}),
+			/** Internal: the seed a task actor initialises itself from. */
+			getTaskSeed: (c, taskId: unknown): Promise<TaskRecord> =>
+				guarded(log, "getTaskSeed", () =>
+					readTaskSeed(c.db, c.key[0] ?? "", parseInput(taskIdSchema, taskId, "task id")),
+				),
 			ping: (): string => "pong",
 		},
 	});

@@ -19,6 +19,10 @@ export const taskIndex = sqliteTable(
 		branch: text("branch").notNull(),
 		requestId: text("request_id"),
 		createdAt: integer("created_at").notNull(),
+		// The seed a task actor initialises itself from on first use (actors are created lazily).
+		title: text("title").notNull(),
+		prompt: text("prompt").notNull(),
+		creator: text("creator").notNull(),
 	},
 	(t) => [
 		uniqueIndex("task_index_repo_branch").on(t.repoId, t.branch),

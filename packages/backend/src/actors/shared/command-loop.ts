@@ -1,19 +1,26 @@
-// The one workflow command loop every actor uses: queue → handler table → one step → typed result.
-// Handlers never throw out of the step: failures become a typed result, and system failures
-// (INTERNAL / UPSTREAM_FAILED) are reported through `onSystemFailure` (a runtime issue).
-import type { ErrorPayload } from "@foundry/shared";
+// The one workflow command loop every actor uses: queue → handler table → one step → typed results.
+// Messages are taken in batches (up to BATCH_SIZE) and run in order inside one step. Callers get
+// their results as soon as that step is done; the audit events the batch produced are then sent to
+// the audit log in a second step (its input is the first step's persisted output, so a crash in
+// between replays the delivery, and the audit log de-duplicates by event id). Handlers never throw
+// out of a step: failures become typed results, and system failures (INTERNAL / UPSTREAM_FAILED)
+// are reported through `onSystemFailure` (a runtime issue).
+import type { AuditAppend, ErrorPayload } from "@foundry/shared";
 import type { Logger } from "pino";
 import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
+import { Outbox } from "./outbox.ts";
 
-export type CommandHandler<TStep> = (step: TStep, body: unknown) => Promise<unknown>;
+export type CommandHandler<TStep> = (step: TStep, body: unknown, outbox: Outbox) => Promise<unknown>;
 
 export interface CommandLoopSpec<TStep> {
 	handlers: Record<string, CommandHandler<TStep>>;
 	log: (step: TStep) => Logger;
 	onSystemFailure: (step: TStep, failure: { command: string; error: ErrorPayload }) => Promise<void>;
+	/** Delivers the batch's audit events (the audit-log actor stores its own directly). */
+	flushAudit: (step: TStep, events: AuditAppend[]) => Promise<void>;
 }
 
 interface QueueMessage {
@@ -22,6 +29,7 @@ interface QueueMessage {
 	complete(response: unknown): Promise<void>;
 }
 
+export const BATCH_SIZE = 32;
 const SYSTEM_CODES = new Set(["INTERNAL", "UPSTREAM_FAILED"]);
 
 export async function runCommandLoop<
@@ -39,25 +47,55 @@ export async function runCommandLoop<
 ): Promise<void> {
 	const names = Object.keys(spec.handlers);
 	await ctx.loop("commands", async (loop) => {
-		// RivetKit types completions per declared queue; ours are all CommandResult, so view it plainly.
-		const msg = (await loop.queue.next("next-command", { names, completable: true })) as unknown as QueueMessage;
-		const result = await loop.step("run-command", (step) => runOne(spec, step, msg));
-		await msg.complete(result);
+		// RivetKit types completions per declared queue; ours are all CommandResult, so view them plainly.
+		const batch = (await loop.queue.nextBatch("next-commands", {
+			names,
+			count: BATCH_SIZE,
+			completable: true,
+		})) as unknown as QueueMessage[];
+		const { results, events } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
+		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
+		if (events.length > 0) await loop.step("flush-audit", (step) => flushAudit(spec, step, events));
 	});
+}
+
+async function runBatch<TStep>(
+	spec: CommandLoopSpec<TStep>,
+	step: TStep,
+	batch: QueueMessage[],
+): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[] }> {
+	const outbox = new Outbox();
+	const log = spec.log(step);
+	const results: Array<CommandResult<unknown>> = [];
+	for (const msg of batch) results.push(await runOne(spec, step, msg, outbox, log));
+	return { results, events: outbox.drain() };
+}
+
+async function flushAudit<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, events: AuditAppend[]): Promise<void> {
+	const log = spec.log(step);
+	try {
+		await spec.flushAudit(step, events);
+	} catch (err) {
+		// The mutations are committed; losing their audit trail must not pass unnoticed.
+		const error = toErrorPayload(err, log, { command: "audit.flush" });
+		log.error({ lost: events.map((e) => e.kind), err }, "audit events could not be delivered");
+		await reportFailure(spec, step, log, "audit.flush", { ...error, message: `audit delivery failed: ${error.message}` });
+	}
 }
 
 async function runOne<TStep>(
 	spec: CommandLoopSpec<TStep>,
 	step: TStep,
 	msg: QueueMessage,
+	outbox: Outbox,
+	log: Logger,
 ): Promise<CommandResult<unknown>> {
 	const handler = spec.handlers[msg.name];
-	const log = spec.log(step);
-	if (!handler) {
-		return { ok: false, error: { code: "INTERNAL", message: `no handler for ${msg.name}` } };
-	}
+	if (!handler) return { ok: false, error: { code: "INTERNAL", message: `no handler for ${msg.name}` } };
+	const started = performance.now();
 	try {
-		const value = await handler(step, msg.body);
+		const value = await handler(step, msg.body, outbox);
+		log.debug({ command: msg.name, durationMs: Math.round(performance.now() - started) }, "command done");
 		return { ok: true, value: value ?? null };
 	} catch (err) {
 		const error = toErrorPayload(err, log, { command: msg.name });
@@ -79,7 +117,7 @@ async function reportFailure<TStep>(
 	try {
 		await spec.onSystemFailure(step, { command, error });
 	} catch (reportErr) {
-		// The failure itself is already logged above; this records that it could not be surfaced.
+		// The failure itself is already logged; this records that it could not be surfaced.
 		log.error({ command, err: reportErr }, "could not record runtime issue");
 	}
 }

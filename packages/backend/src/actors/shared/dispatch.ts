@@ -10,8 +10,10 @@ interface SelfQueue {
 
 export async function dispatch<T>(queue: SelfQueue, name: string, body: unknown): Promise<T> {
 	let response: unknown;
+	const started = performance.now();
 	try {
 		response = await queue.enqueueAndWait(name, body, { timeout: COMMAND_TIMEOUT_MS });
+		if (process.env.FOUNDRY_TRACE_DISPATCH) console.log("dispatch", name, Math.round(performance.now() - started));
 	} catch (err) {
 		const code = (err as { code?: unknown } | null)?.code;
 		if (typeof code === "string" && code.includes("timed_out")) {

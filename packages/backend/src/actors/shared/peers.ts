@@ -11,8 +11,6 @@ import {
 	type TaskSummary,
 	taskKey,
 } from "@foundry/shared";
-import { newEventId } from "../../domain/ids.ts";
-import type { CommandResult } from "./errors.ts";
 
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
 interface PeerHandle {
@@ -26,7 +24,7 @@ interface PeerHandle {
  * satisfies it.
  */
 export interface PeerClient {
-	organization: { getOrCreate(key: string[]): PeerHandle };
+	organization: { getOrCreate(key: string[]): PeerHandle & { getTaskSeed(taskId: string): Promise<TaskRecord> } };
 	task: {
 		getOrCreate(key: string[]): PeerHandle;
 		get(key: string[]): { get(): Promise<TaskRecord> };
@@ -38,13 +36,9 @@ export const peers = (source: { client(): unknown }): PeerClient => source.clien
 
 const PEER_WAIT_MS = 10_000;
 
-export async function appendAudit(
-	client: PeerClient,
-	orgId: string,
-	event: Omit<AuditAppend, "id" | "at"> & { id?: string; at?: number },
-): Promise<void> {
-	const full: AuditAppend = { ...event, id: event.id ?? newEventId(), at: event.at ?? Date.now() };
-	await client.auditLog.getOrCreate(auditLogKey(orgId)).send(QUEUE.auditLog.append, full);
+/** Delivers a batch of audit events (one queue message; replays are de-duplicated by event id). */
+export async function sendAuditBatch(client: PeerClient, orgId: string, events: AuditAppend[]): Promise<void> {
+	await client.auditLog.getOrCreate(auditLogKey(orgId)).send(QUEUE.auditLog.append, { events });
 }
 
 export async function reportRuntimeIssue(
@@ -72,19 +66,13 @@ export async function pushTaskSummary(client: PeerClient, orgId: string, summary
 	}
 }
 
-export async function initializeTask(
-	client: PeerClient,
-	orgId: string,
-	record: Omit<TaskRecord, "version">,
-): Promise<TaskRecord> {
-	const res = await client.task
-		.getOrCreate(taskKey(orgId, record.id))
-		.send(QUEUE.task.initialize, record, { wait: true, timeout: PEER_WAIT_MS });
-	if (res.status !== "completed") {
-		throw new FoundryError("UPSTREAM_FAILED", `task ${record.id} did not initialize in time`);
-	}
-	const result = res.response as CommandResult<TaskRecord>;
-	if (!result.ok) throw FoundryError.fromPayload(result.error);
-	return result.value;
+/** Starts the task actor (creating it) by queueing its initialize command; does not wait for it. */
+export async function startTaskActor(client: PeerClient, orgId: string, taskId: string): Promise<void> {
+	await client.task.getOrCreate(taskKey(orgId, taskId)).send(QUEUE.task.initialize, {});
+}
+
+/** The organization's index row for a task: what a task actor initialises itself from. */
+export function fetchTaskSeed(client: PeerClient, orgId: string, taskId: string): Promise<TaskRecord> {
+	return client.organization.getOrCreate(organizationKey(orgId)).getTaskSeed(taskId);
 }
 

@@ -1,9 +1,10 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, EVENT, FoundryError, notFound, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, EVENT, FoundryError, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { toSummary } from "../../domain/task-summary.ts";
-import { appendAudit, type PeerClient, pushTaskSummary } from "../shared/peers.ts";
+import type { Outbox } from "../shared/outbox.ts";
+import { fetchTaskSeed, type PeerClient, pushTaskSummary } from "../shared/peers.ts";
 import type { TaskDb } from "./database.ts";
 import { taskRecord } from "./schema.ts";
 
@@ -12,6 +13,7 @@ export interface TaskCommandContext {
 	orgId: string;
 	taskId: string;
 	peers: PeerClient;
+	outbox: Outbox;
 	log: Logger;
 	broadcast(name: typeof EVENT.taskUpdated, payload: { task: TaskRecord }): void;
 }
@@ -24,10 +26,14 @@ export async function loadRecord(ctx: RecordSource): Promise<TaskRecord | null> 
 	return row ?? null;
 }
 
-export async function requireRecord(ctx: RecordSource): Promise<TaskRecord> {
-	const record = await loadRecord(ctx);
-	if (!record) throw notFound(`task ${ctx.taskId} does not exist`);
-	return record;
+/** The record, initialised from the organization's index on first use (task actors start lazily). */
+export async function ensureRecord(ctx: TaskCommandContext): Promise<TaskRecord> {
+	const existing = await loadRecord(ctx);
+	if (existing) return existing;
+	const seed = await fetchTaskSeed(ctx.peers, ctx.orgId, ctx.taskId);
+	const record: TaskRecord = { ...seed, id: ctx.taskId, orgId: ctx.orgId };
+	await ctx.db.insert(taskRecord).values(record).onConflictDoNothing();
+	return (await loadRecord(ctx)) ?? record;
 }
 
 export interface ChangeAudit {
@@ -49,7 +55,7 @@ export async function commitChange(
 		.set({ ...patch, updatedAt: next.updatedAt, version: next.version })
 		.where(eq(taskRecord.id, ctx.taskId));
 	ctx.broadcast(EVENT.taskUpdated, { task: next });
-	await appendAudit(ctx.peers, ctx.orgId, {
+	ctx.outbox.audit({
 		kind: audit.kind,
 		actor: audit.actor,
 		repoId: next.repoId,

@@ -18,12 +18,13 @@ import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
 import { guarded } from "../shared/errors.ts";
 import { callerOf } from "../shared/identity.ts";
-import { type PeerClient, peers, reportRuntimeIssue } from "../shared/peers.ts";
+import type { Outbox } from "../shared/outbox.ts";
+import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
-import { requireRecord, type TaskCommandContext } from "./context.ts";
+import { loadRecord, type TaskCommandContext } from "./context.ts";
 import { taskDatabase } from "./database.ts";
 
 interface TaskStepLike {
@@ -33,13 +34,14 @@ interface TaskStepLike {
 	broadcast(name: typeof EVENT.taskUpdated, payload: TaskUpdatedEvent): void;
 }
 
-function commandContext(s: TaskStepLike, log: Logger): TaskCommandContext {
+function commandContext(s: TaskStepLike, log: Logger, outbox: Outbox): TaskCommandContext {
 	const [orgId = "", taskId = ""] = s.key;
 	return {
 		db: s.db,
 		orgId,
 		taskId,
-		peers: peers(s) as PeerClient,
+		peers: peers(s),
+		outbox,
 		log: log.child({ key: s.key }),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
@@ -54,20 +56,25 @@ export function taskActor(deps: ActorDeps) {
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {
-					[QUEUE.task.initialize]: (s, body) => initializeTask(commandContext(s, log), body),
-					[QUEUE.task.rename]: (s, body) => renameTask(commandContext(s, log), body),
-					[QUEUE.task.archive]: (s, body) => archiveTask(commandContext(s, log), body),
-					[QUEUE.task.unarchive]: (s, body) => unarchiveTask(commandContext(s, log), body),
-					[QUEUE.task.setStatus]: (s, body) => setTaskStatus(commandContext(s, log), body),
+					[QUEUE.task.initialize]: (s, body, o) => initializeTask(commandContext(s, log, o), body),
+					[QUEUE.task.rename]: (s, body, o) => renameTask(commandContext(s, log, o), body),
+					[QUEUE.task.archive]: (s, body, o) => archiveTask(commandContext(s, log, o), body),
+					[QUEUE.task.unarchive]: (s, body, o) => unarchiveTask(commandContext(s, log, o), body),
+					[QUEUE.task.setStatus]: (s, body, o) => setTaskStatus(commandContext(s, log, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
+				flushAudit: (s, events) => sendAuditBatch(peers(s), s.key[0] ?? "", events),
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
 			}),
 		),
 		actions: {
 			get: (c): Promise<TaskRecord> =>
-				guarded(log, "get", () => requireRecord({ db: c.db, taskId: c.key[1] ?? "" })),
+				guarded(log, "get", async () => {
+					const record = await loadRecord({ db: c.db, taskId: c.key[1] ?? "" });
+					// First use of a lazily created task: initialise through the queue (it writes).
+					return record ?? dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
+				}),
 			rename: (c, input: unknown): Promise<TaskRecord> =>
 				guarded(log, "rename", () => {
 					const { title } = parseInput(renameTaskInputSchema, input);

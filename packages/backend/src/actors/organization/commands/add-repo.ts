@@ -3,7 +3,6 @@ import { actorRefSchema, addRepoInputSchema, conflict, parseInput, type Repo } f
 import { eq } from "drizzle-orm";
 import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";
-import { appendAudit } from "../../shared/peers.ts";
 import { emitChange, type OrganizationCommandContext } from "../context.ts";
 import { repos } from "../schema.ts";
 
@@ -19,7 +18,7 @@ export async function addRepo(ctx: OrganizationCommandContext, body: unknown): P
 	const now = Date.now();
 	const repo: Repo = { id: newRepoId(), ...location, source: "manual", createdAt: now, updatedAt: now };
 	await ctx.db.insert(repos).values(repo);
-	await appendAudit(ctx.peers, ctx.orgId, {
+	ctx.outbox.audit({
 		kind: "repo.added",
 		actor: input.actor,
 		repoId: repo.id,

@@ -1,5 +1,6 @@
-// organization.createTask: derive title and branch, record the index row + summary, create the
-// task actor, audit, broadcast. No external I/O. A failure removes what was written.
+// organization.createTask: derive title and branch, record the index row (the task's seed) and
+// summary in one transaction, audit, broadcast. No external I/O. The task actor is started by the
+// createTask action right after (see index.ts) and otherwise initialises itself on first use.
 import {
 	actorRefSchema,
 	conflict,
@@ -17,10 +18,10 @@ import { branchNameProblem } from "../../../domain/git-ref.ts";
 import { newTaskId } from "../../../domain/ids.ts";
 import { toSummary } from "../../../domain/task-summary.ts";
 import { deriveTitle } from "../../../domain/title.ts";
-import { appendAudit, initializeTask } from "../../shared/peers.ts";
 import { emitChange, type OrganizationCommandContext } from "../context.ts";
 import { resolveRepo } from "../repos.ts";
 import { summaryRow } from "../summaries.ts";
+import { readTaskSeed } from "../task-seed.ts";
 import { taskIndex, taskSummaries } from "../schema.ts";
 
 const schema = z.object({ input: createTaskInputSchema, actor: actorRefSchema });
@@ -34,7 +35,7 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 	const title = input.title ?? deriveTitle(input.prompt);
 	const branch = input.branch ? await checkExplicitBranch(ctx, repo, input.branch) : await freshBranch(ctx, repo, title);
 	const now = Date.now();
-	const record: Omit<TaskRecord, "version"> = {
+	const record: TaskRecord = {
 		id: newTaskId(),
 		orgId: ctx.orgId,
 		repoId: repo.id,
@@ -47,24 +48,23 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		owner: actor,
 		createdAt: now,
 		updatedAt: now,
+		version: 1,
 	};
 	await insertRows(ctx, record, input.requestId ?? null);
-	const created = await initializeOrRollback(ctx, record);
-	await appendAudit(ctx.peers, ctx.orgId, {
+	ctx.outbox.audit({
 		kind: "task.created",
 		actor,
 		repoId: repo.id,
 		taskId: record.id,
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
-	await emitChange(ctx, { type: "taskUpserted", task: toSummary(created) });
-	return created;
+	await emitChange(ctx, { type: "taskUpserted", task: toSummary(record) });
+	return record;
 }
 
 async function findByRequestId(ctx: OrganizationCommandContext, requestId: string): Promise<TaskRecord | null> {
 	const row = await ctx.db.select().from(taskIndex).where(eq(taskIndex.requestId, requestId)).get();
-	if (!row) return null;
-	return ctx.peers.task.get([ctx.orgId, row.taskId]).get();
+	return row ? readTaskSeed(ctx.db, ctx.orgId, row.taskId) : null;
 }
 
 async function checkExplicitBranch(ctx: OrganizationCommandContext, repo: Repo, branch: string): Promise<string> {
@@ -93,7 +93,7 @@ async function branchTaken(ctx: OrganizationCommandContext, repoId: string, bran
 	return row !== undefined;
 }
 
-async function insertRows(ctx: OrganizationCommandContext, record: Omit<TaskRecord, "version">, requestId: string | null) {
+async function insertRows(ctx: OrganizationCommandContext, record: TaskRecord, requestId: string | null) {
 	await ctx.db.transaction(
 		async (tx) => {
 			await tx.insert(taskIndex).values({
@@ -102,25 +102,13 @@ async function insertRows(ctx: OrganizationCommandContext, record: Omit<TaskReco
 				branch: record.branch,
 				requestId,
 				createdAt: record.createdAt,
+				title: record.title,
+				prompt: record.prompt,
+				creator: record.creator,
 			});
-			await tx.insert(taskSummaries).values(summaryRow(toSummary({ ...record, version: 1 })));
+			await tx.insert(taskSummaries).values(summaryRow(toSummary(record)));
 		},
 		{ name: "create-task-rows" },
 	);
 }
 
-async function initializeOrRollback(ctx: OrganizationCommandContext, record: Omit<TaskRecord, "version">) {
-	try {
-		return await initializeTask(ctx.peers, ctx.orgId, record);
-	} catch (err) {
-		await ctx.db.transaction(
-			async (tx) => {
-				await tx.delete(taskSummaries).where(eq(taskSummaries.taskId, record.id));
-				await tx.delete(taskIndex).where(eq(taskIndex.taskId, record.id));
-			},
-			{ name: "create-task-rollback" },
-		);
-		const message = err instanceof Error ? err.message : String(err);
-		throw new FoundryError("UPSTREAM_FAILED", `task actor could not be created: ${message}`);
-	}
-}

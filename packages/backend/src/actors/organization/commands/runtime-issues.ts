@@ -6,7 +6,6 @@ import {
 	runtimeIssueInputSchema,
 } from "@foundry/shared";
 import { and, count, inArray, isNull } from "drizzle-orm";
-import { appendAudit } from "../../shared/peers.ts";
 import { emitChange, type OrganizationCommandContext } from "../context.ts";
 import { runtimeIssues } from "../schema.ts";
 
@@ -31,7 +30,7 @@ export async function clearRuntimeIssues(ctx: OrganizationCommandContext, body: 
 		.where(input.ids ? and(open, inArray(runtimeIssues.id, input.ids)) : open)
 		.returning({ id: runtimeIssues.id });
 	if (cleared.length === 0) return { cleared: 0 };
-	await appendAudit(ctx.peers, ctx.orgId, {
+	ctx.outbox.audit({
 		kind: "runtime_issues.cleared",
 		actor: input.actor,
 		repoId: null,

@@ -31,7 +31,10 @@ CREATE TABLE `task_index` (
 	`repo_id` text NOT NULL,
 	`branch` text NOT NULL,
 	`request_id` text,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	`title` text NOT NULL,
+	`prompt` text NOT NULL,
+	`creator` text NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `task_index_repo_branch` ON `task_index` (`repo_id`,`branch`);--> statement-breakpoint

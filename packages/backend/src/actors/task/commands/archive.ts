@@ -1,13 +1,13 @@
 // task.archive / task.unarchive. Both are idempotent: archiving an archived task changes nothing.
 import { actorRefSchema, parseInput, type TaskRecord } from "@foundry/shared";
 import { z } from "zod";
-import { commitChange, requireRecord, type TaskCommandContext } from "../context.ts";
+import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
 
 const schema = z.object({ actor: actorRefSchema });
 
 export async function archiveTask(ctx: TaskCommandContext, body: unknown): Promise<TaskRecord> {
 	const input = parseInput(schema, body);
-	const record = await requireRecord(ctx);
+	const record = await ensureRecord(ctx);
 	if (record.status === "archived") return record;
 	return commitChange(
 		ctx,
@@ -19,7 +19,7 @@ export async function archiveTask(ctx: TaskCommandContext, body: unknown): Promi
 
 export async function unarchiveTask(ctx: TaskCommandContext, body: unknown): Promise<TaskRecord> {
 	const input = parseInput(schema, body);
-	const record = await requireRecord(ctx);
+	const record = await ensureRecord(ctx);
 	if (record.status !== "archived") return record;
 	return commitChange(ctx, record, { status: "idle" }, { kind: "task.unarchived", actor: input.actor, payload: {} });
 }

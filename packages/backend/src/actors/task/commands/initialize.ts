@@ -1,15 +1,8 @@
-// task.initialize: the organization creates the task's record. Replays return the stored record.
-import { parseInput, type TaskRecord, taskRecordSchema } from "@foundry/shared";
-import { type TaskCommandContext, loadRecord } from "../context.ts";
-import { taskRecord } from "../schema.ts";
+// task.initialize: create the task's record from the organization's index row. Replays return
+// the stored record. Sent by the organization right after createTask, or implied by any first use.
+import type { TaskRecord } from "@foundry/shared";
+import { ensureRecord, type TaskCommandContext } from "../context.ts";
 
-const initializeSchema = taskRecordSchema.omit({ version: true });
-
-export async function initializeTask(ctx: TaskCommandContext, body: unknown): Promise<TaskRecord> {
-	const input = parseInput(initializeSchema, body, "task record");
-	const existing = await loadRecord(ctx);
-	if (existing) return existing;
-	const record: TaskRecord = { ...input, id: ctx.taskId, orgId: ctx.orgId, version: 1 };
-	await ctx.db.insert(taskRecord).values(record);
-	return record;
+export async function initializeTask(ctx: TaskCommandContext, _body: unknown): Promise<TaskRecord> {
+	return ensureRecord(ctx);
 }

@@ -1,12 +1,12 @@
 // task.rename: change the title (not allowed while archived).
 import { actorRefSchema, parseInput, preconditionFailed, renameTaskInputSchema, type TaskRecord } from "@foundry/shared";
-import { commitChange, requireRecord, type TaskCommandContext } from "../context.ts";
+import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
 
 const schema = renameTaskInputSchema.extend({ actor: actorRefSchema });
 
 export async function renameTask(ctx: TaskCommandContext, body: unknown): Promise<TaskRecord> {
 	const input = parseInput(schema, body);
-	const record = await requireRecord(ctx);
+	const record = await ensureRecord(ctx);
 	if (record.status === "archived") throw preconditionFailed("task is archived; unarchive it before renaming");
 	if (record.title === input.title) return record;
 	return commitChange(

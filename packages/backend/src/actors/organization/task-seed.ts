@@ -1,0 +1,32 @@
+// A task as the organization knows it: index row (seed) + current summary + repository URL.
+// Task actors initialise themselves from this on first use.
+import { notFound, type TaskRecord } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import type { OrganizationDb } from "./database.ts";
+import { repos, taskIndex, taskSummaries } from "./schema.ts";
+
+export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: string): Promise<TaskRecord> {
+	const row = await db
+		.select({ index: taskIndex, summary: taskSummaries, repoUrl: repos.url })
+		.from(taskIndex)
+		.innerJoin(taskSummaries, eq(taskSummaries.taskId, taskIndex.taskId))
+		.innerJoin(repos, eq(repos.id, taskIndex.repoId))
+		.where(eq(taskIndex.taskId, taskId))
+		.get();
+	if (!row) throw notFound(`task ${taskId} does not exist in this organization`, { taskId });
+	return {
+		id: taskId,
+		orgId,
+		repoId: row.index.repoId,
+		repoUrl: row.repoUrl,
+		title: row.summary.title,
+		prompt: row.index.prompt,
+		branch: row.index.branch,
+		status: row.summary.status,
+		creator: row.index.creator,
+		owner: row.summary.owner,
+		createdAt: row.index.createdAt,
+		updatedAt: row.summary.updatedAt,
+		version: row.summary.version,
+	};
+}

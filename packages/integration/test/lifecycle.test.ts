@@ -1,0 +1,60 @@
+// Process lifecycle: health, clean shutdown (no engine outlives the backend), restart on the same
+// data dir with everything intact, and 503 when the engine is gone.
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { eventually, processAlive, startBackend, type TestBackend } from "./harness.ts";
+
+const started: TestBackend[] = [];
+afterAll(async () => {
+	for (const b of started) await b.stop();
+	for (const b of started) rmSync(b.dataDir, { recursive: true, force: true });
+});
+
+describe("backend lifecycle", () => {
+	it("stops its engine on SIGTERM and keeps all data across a restart", async () => {
+		const first = await startBackend();
+		started.push(first);
+		const client = first.client();
+		const repo = await client.repos.add("https://example.com/acme/persist");
+		const task = await client.tasks.create({ repo: repo.id, prompt: "Survive a restart" });
+		await client.tasks.rename(task.id, "Renamed before restart");
+		await eventually(async () => ((await client.audit.list()).events.length >= 3 ? true : undefined));
+		const auditBefore = await client.audit.list({ order: "asc" });
+		const summariesBefore = await client.tasks.list();
+
+		const enginePid = first.enginePid();
+		expect(enginePid).not.toBeNull();
+		expect(processAlive(enginePid!)).toBe(true);
+		expect(await first.stop()).toBe(0);
+		expect(processAlive(enginePid!)).toBe(false);
+
+		const second = await startBackend({ dataDir: first.dataDir });
+		started.push(second);
+		const again = second.client();
+		expect((await again.repos.list()).map((r) => r.id)).toEqual([repo.id]);
+		expect(await again.tasks.list()).toEqual(summariesBefore);
+		expect(await again.tasks.get(task.id)).toMatchObject({ title: "Renamed before restart", prompt: "Survive a restart" });
+		expect(await again.audit.list({ order: "asc" })).toEqual(auditBefore);
+		// And it keeps working after the restart.
+		const next = await again.tasks.create({ repo: repo.id, prompt: "After restart" });
+		expect((await again.tasks.list()).map((t) => t.id)).toContain(next.id);
+	});
+
+	it("reports 503 from /v1/health when the engine is unreachable", async () => {
+		const backend = await startBackend();
+		started.push(backend);
+		const ok = await fetch(`${backend.url}/v1/health`);
+		expect(ok.status).toBe(200);
+		const body = (await ok.json()) as Record<string, unknown>;
+		expect(body).toMatchObject({ status: "ok", version: expect.any(String), engine: { reachable: true } });
+		expect(body.uptimeMs).toEqual(expect.any(Number));
+
+		const pid = backend.enginePid();
+		expect(pid).not.toBeNull();
+		process.kill(pid!, "SIGKILL");
+		await eventually(async () => (processAlive(pid!) ? undefined : true));
+		const down = await fetch(`${backend.url}/v1/health`);
+		expect(down.status).toBe(503);
+		expect(await down.json()).toMatchObject({ status: "degraded", engine: { reachable: false } });
+	});
+});
