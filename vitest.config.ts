@@ -9,5 +9,6 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		env: { RIVET_LOG_LEVEL: "silent" },
+		globalSetup: ["packages/integration/test/global-teardown.ts"],
 	},
 });

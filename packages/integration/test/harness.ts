@@ -49,6 +49,20 @@ export async function freePort(): Promise<number> {
 	throw new Error("no free port");
 }
 
+/**
+ * Backends started by this process. If the test process exits without stopping them (a crash,
+ * a timeout), they are killed on exit together with their engines: a leaked engine keeps
+ * spinning CPU and slows every later run on the machine.
+ */
+const live = new Set<{ child: ChildProcess; enginePid: () => number | null }>();
+process.once("exit", () => {
+	for (const b of live) {
+		const pid = b.enginePid();
+		b.child.kill("SIGKILL");
+		if (pid !== null && processAlive(pid)) process.kill(pid, "SIGKILL");
+	}
+});
+
 export interface TestBackend {
 	url: string;
 	dataDir: string;
@@ -89,13 +103,20 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
 	const clients: FoundryClient[] = [];
 	const url = `http://127.0.0.1:${port}`;
-	await waitForReady(child, () => output, opts.readyTimeoutMs ?? 60_000);
+	try {
+		await waitForReady(child, () => output, opts.readyTimeoutMs ?? 60_000);
+	} catch (err) {
+		await terminate(child);
+		throw err;
+	}
 
 	const enginePid = () => {
 		const stamp = join(dataDir, "engine/.rivetkit/var/engine/runtime.json");
 		if (!existsSync(stamp)) return null;
 		return (JSON.parse(readFileSync(stamp, "utf8")) as { pid: number }).pid;
 	};
+	const handle = { child, enginePid };
+	live.add(handle);
 	return {
 		url,
 		dataDir,
@@ -111,6 +132,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 		async stop(stopOpts = {}) {
 			await Promise.allSettled(clients.map((c) => c.dispose()));
 			const code = await terminate(child);
+			live.delete(handle);
 			if (stopOpts.cleanup) rmSync(dataDir, { recursive: true, force: true });
 			return code;
 		},

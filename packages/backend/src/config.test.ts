@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+	it("applies defaults", () => {
+		const config = loadConfig({ HOME: "/home/u" });
+		expect(config).toMatchObject({ host: "127.0.0.1", port: 7741, logLevel: "info", engine: { mode: "local", port: 7750 } });
+		expect(config.dataDir).toMatch(/foundry$/);
+	});
+
+	it("honours FOUNDRY_* and XDG_DATA_HOME", () => {
+		expect(loadConfig({ XDG_DATA_HOME: "/xdg" }).dataDir).toBe("/xdg/foundry");
+		const config = loadConfig({ FOUNDRY_PORT: "9000", FOUNDRY_DATA_DIR: "/data", FOUNDRY_ENGINE_PORT: "9100" });
+		expect(config).toMatchObject({ port: 9000, dataDir: "/data", engine: { mode: "local", port: 9100 } });
+	});
+
+	it("switches to an external engine by configuration alone", () => {
+		const config = loadConfig({ FOUNDRY_ENGINE_ENDPOINT: "https://engine.internal:6420", FOUNDRY_ENGINE_TOKEN: "t0k" });
+		expect(config.engine).toEqual({ mode: "external", endpoint: "https://engine.internal:6420", token: "t0k", namespace: "default" });
+	});
+
+	it.each([
+		[{ FOUNDRY_PORT: "abc" }, "FOUNDRY_PORT"],
+		[{ FOUNDRY_PORT: "0" }, "FOUNDRY_PORT"],
+		[{ FOUNDRY_PORT: "1.5" }, "FOUNDRY_PORT"],
+		[{ FOUNDRY_ENGINE_PORT: "65530" }, "FOUNDRY_ENGINE_PORT"],
+		[{ FOUNDRY_ENGINE_ENDPOINT: "ftp://x" }, "FOUNDRY_ENGINE_ENDPOINT"],
+		[{ FOUNDRY_LOG_LEVEL: "verbose" }, "FOUNDRY_LOG_LEVEL"],
+	])("rejects %o naming the variable", (env, name) => {
+		expect(() => loadConfig(env)).toThrow(ConfigError);
+		expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${name}: `));
+	});
+});

@@ -1,0 +1,29 @@
+import type { OrganizationSnapshot, TaskSummary } from "@foundry/shared";
+import { describe, expect, it } from "vitest";
+import { applyChange } from "./reduce.ts";
+
+const task = (id: string, updatedAt: number, status: TaskSummary["status"] = "idle"): TaskSummary => ({
+	id, repoId: "r_1", title: id, status, branch: id, owner: "o", updatedAt, prState: null, version: 1,
+});
+const empty: OrganizationSnapshot = { orgId: "o", version: 0, repos: [], tasks: [], openRuntimeIssues: 0 };
+
+describe("applyChange", () => {
+	it("upserts tasks newest first and drops archived ones", () => {
+		let s = applyChange(empty, 1, { type: "taskUpserted", task: task("a", 1) });
+		s = applyChange(s, 2, { type: "taskUpserted", task: task("b", 2) });
+		expect(s.tasks.map((t) => t.id)).toEqual(["b", "a"]);
+		s = applyChange(s, 3, { type: "taskUpserted", task: task("a", 3) });
+		expect(s.tasks.map((t) => t.id)).toEqual(["a", "b"]);
+		s = applyChange(s, 4, { type: "taskUpserted", task: task("b", 4, "archived") });
+		expect(s.tasks.map((t) => t.id)).toEqual(["a"]);
+		expect(s.version).toBe(4);
+	});
+
+	it("upserts repos and sets the runtime issue count without mutating the input", () => {
+		const repo = { id: "r_1", url: "u", name: "n", kind: "remote" as const, source: "manual" as const, createdAt: 1, updatedAt: 1 };
+		const s = applyChange(empty, 1, { type: "repoUpserted", repo });
+		const s2 = applyChange(s, 2, { type: "runtimeIssues", openCount: 3 });
+		expect(s2).toMatchObject({ version: 2, openRuntimeIssues: 3, repos: [repo] });
+		expect(empty.repos).toEqual([]);
+	});
+});

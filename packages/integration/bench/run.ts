@@ -1,0 +1,85 @@
+// pnpm bench: latency of a trivial action (the floor), then createTask and listTasks with 100,
+// 1,000 and 10,000 tasks in the organization — all on one backend, in one run. Prints medians,
+// p99s and each as a ratio of the floor. FOUNDRY_BENCH_SIZES="100,1000" runs fewer sizes.
+import type { FoundryClient } from "@foundry/client";
+import { startBackend } from "../test/harness.ts";
+
+const SIZES = (process.env.FOUNDRY_BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
+const FLOOR_SAMPLES = 200;
+const CREATE_SAMPLES = 50;
+const LIST_SAMPLES = 20;
+const SEED_CONCURRENCY = 16;
+
+interface Stats {
+	median: number;
+	p99: number;
+}
+
+function stats(samples: number[]): Stats {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+	return { median: at(0.5), p99: at(0.99) };
+}
+
+async function time(samples: number, run: (i: number) => Promise<unknown>): Promise<Stats> {
+	const out: number[] = [];
+	for (let i = 0; i < samples; i++) {
+		const started = performance.now();
+		await run(i);
+		out.push(performance.now() - started);
+	}
+	return stats(out);
+}
+
+async function seed(client: FoundryClient, repo: string, from: number, to: number): Promise<number> {
+	const started = performance.now();
+	let next = from;
+	const worker = async () => {
+		while (next < to) {
+			const i = next++;
+			await client.tasks.create({ repo, prompt: `Seed task number ${i}`, requestId: `seed-${i}-xxxxxxxx` });
+		}
+	};
+	await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+	return ((to - from) / (performance.now() - started)) * 1000;
+}
+
+const fmt = (ms: number) => ms.toFixed(1).padStart(8);
+const ratio = (ms: number, floor: number) => `${(ms / floor).toFixed(1)}x`.padStart(7);
+
+async function main() {
+	const backend = await startBackend({ env: { FOUNDRY_LOG_LEVEL: "error" } });
+	const client = backend.client();
+	try {
+		await client.ping();
+		const floor = await time(FLOOR_SAMPLES, () => client.ping());
+		const repo = (await client.repos.add("https://example.com/bench/repo")).id;
+		const rows: string[] = [];
+		const line = (label: string, s: Stats) =>
+			`${label.padEnd(26)} ${fmt(s.median)} ${fmt(s.p99)} ${ratio(s.median, floor.median)} ${ratio(s.p99, floor.p99)}`;
+		rows.push(line("floor: trivial action", floor));
+		let count = 0;
+		for (const size of SIZES) {
+			const target = size - CREATE_SAMPLES;
+			if (target > count) {
+				const rate = await seed(client, repo, count, target);
+				console.error(`seeded to ${target} tasks at ${rate.toFixed(0)} creates/s`);
+				count = target;
+			}
+			const create = await time(CREATE_SAMPLES, (i) => client.tasks.create({ repo, prompt: `Measured task ${size}-${i}` }));
+			count += CREATE_SAMPLES;
+			const list = await time(LIST_SAMPLES, () => client.tasks.list());
+			const listed = (await client.tasks.list()).length;
+			rows.push(line(`createTask @ ${size}`, create), line(`listTasks  @ ${size} (${listed})`, list));
+		}
+		console.log(`\n${"operation".padEnd(26)} ${"median".padStart(8)} ${"p99".padStart(8)} ${"med/fl".padStart(7)} ${"p99/fl".padStart(7)}   (ms)`);
+		for (const r of rows) console.log(r);
+	} finally {
+		await backend.stop({ cleanup: true });
+	}
+}
+
+main().catch((err: unknown) => {
+	console.error(err);
+	process.exit(1);
+});
