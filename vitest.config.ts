@@ -10,5 +10,8 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		env: { RIVET_LOG_LEVEL: "silent" },
 		globalSetup: ["packages/integration/test/global-teardown.ts"],
+		// In CI also write machine-readable results; .ci/run prints the closing summary line from them.
+		reporters: process.env.CI ? ["default", "json"] : ["default"],
+		outputFile: process.env.CI ? { json: ".ci/.results.json" } : undefined,
 	},
 });

@@ -158,26 +158,19 @@ describe("tasks", () => {
 
 describe("realtime", () => {
 	it("organization subscribers get consistent snapshots; task subscribers get updates", async () => {
-		const stage = (name: string) => console.log(`[realtime] ${name} ${new Date().toISOString()}`);
 		const watcher = backend.client();
 		const snapshots: OrganizationSnapshot[] = [];
 		const sub = watcher.subscribeOrganization((s) => snapshots.push(s));
 		await sub.ready;
-		stage("org ready");
 		const repo = await client.repos.add("https://example.com/acme/realtime");
 		const task = await client.tasks.create({ repo: repo.id, prompt: "Realtime task" });
-		stage("created");
 		const seen = await eventually(async () => snapshots.find((s) => s.tasks.some((t) => t.id === task.id)));
-		stage("seen");
 		expect(seen.repos.some((r) => r.id === repo.id)).toBe(true);
 
 		const records: TaskRecord[] = [];
 		const taskSub = await watcher.subscribeTask(task.id, (t) => records.push(t));
-		stage("task sub");
 		await taskSub.ready;
-		stage("task ready");
 		await client.tasks.rename(task.id, "Renamed live");
-		stage("renamed");
 		await eventually(async () => (records.some((r) => r.title === "Renamed live") ? true : undefined));
 		const last = await eventually(async () => {
 			const s = snapshots[snapshots.length - 1];

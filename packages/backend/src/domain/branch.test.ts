@@ -10,7 +10,7 @@ describe("deriveBranch", () => {
 	});
 
 	it("is always a legal git ref of at most 50 characters", () => {
-		const titles = ["feat: " + "a".repeat(200), "Ünïcödé — títle!", "  ", "..lock", "@{weird}/path//x", "日本語のタイトル"];
+		const titles = [`feat: ${"a".repeat(200)}`, "Ünïcödé — títle!", "  ", "..lock", "@{weird}/path//x", "日本語のタイトル"];
 		for (const title of titles) {
 			const branch = deriveBranch(title);
 			expect(branch.length).toBeLessThanOrEqual(50);

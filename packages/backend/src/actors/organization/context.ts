@@ -1,5 +1,5 @@
-// What organization command handlers work with, and how a change reaches clients:
-// write rows first, then bump the projection version and broadcast the change.
+// What organization command handlers work with, and how a change reaches clients: the rows and
+// the projection version are written in one transaction, then the change is broadcast.
 import { EVENT, type OrganizationChange, type OrganizationUpdatedEvent } from "@foundry/shared";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -22,12 +22,31 @@ export async function readVersion(db: OrganizationDb): Promise<number> {
 	return row?.version ?? 0;
 }
 
-export async function emitChange(ctx: OrganizationCommandContext, change: OrganizationChange): Promise<void> {
-	const rows = await ctx.db
+async function bumpVersion(db: OrganizationDb): Promise<number> {
+	const rows = await db
 		.insert(projectionMeta)
 		.values({ id: 1, version: 1 })
 		.onConflictDoUpdate({ target: projectionMeta.id, set: { version: sql`${projectionMeta.version} + 1` } })
 		.returning({ version: projectionMeta.version });
-	const version = rows[0]?.version ?? 0;
-	ctx.broadcast(EVENT.organizationUpdated, { version, change });
+	return rows[0]?.version ?? 0;
+}
+
+/**
+ * Runs `write` and the version bump in one transaction (one commit, nothing half-written), then
+ * broadcasts the change. `write` returns null when it changed nothing: no bump, no event.
+ */
+export async function commitChange(
+	ctx: OrganizationCommandContext,
+	name: string,
+	write: (tx: OrganizationDb) => Promise<OrganizationChange | null>,
+): Promise<OrganizationChange | null> {
+	const committed = await ctx.db.transaction(
+		async (tx) => {
+			const change = await write(tx);
+			return change ? { change, version: await bumpVersion(tx) } : null;
+		},
+		{ name },
+	);
+	if (committed) ctx.broadcast(EVENT.organizationUpdated, committed);
+	return committed?.change ?? null;
 }

@@ -27,7 +27,7 @@ import { dispatch } from "../shared/dispatch.ts";
 import { guarded } from "../shared/errors.ts";
 import { callerOf } from "../shared/identity.ts";
 import { Outbox } from "../shared/outbox.ts";
-import { peers, sendAuditBatch, startTaskActor } from "../shared/peers.ts";
+import { peers, sendAuditBatch } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
@@ -35,7 +35,6 @@ import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issue
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
 import { readTaskSeed } from "./task-seed.ts";
-import { TaskStarter } from "./task-starter.ts";
 import { getSnapshot, getTaskSummary, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
 
 interface OrganizationStepLike {
@@ -60,9 +59,6 @@ export function organizationActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
 	return actor({
 		db: organizationDatabase,
-		createVars: (c): { taskStarter: TaskStarter } => ({
-			taskStarter: new TaskStarter((taskId) => startTaskActor(peers(c), c.key[0] ?? "", taskId), log),
-		}),
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>() },
 		queues: declareQueues(QUEUE.organization),
 		run: workflow(async (ctx) =>
@@ -96,16 +92,9 @@ export function organizationActor(deps: ActorDeps) {
 					return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: callerOf(c.conn) });
 				}),
 			createTask: (c, input: unknown): Promise<TaskRecord> =>
-				guarded(log, "createTask", async () => {
+				guarded(log, "createTask", () => {
 					const parsed = parseInput(createTaskInputSchema, input);
-					const task = await dispatch<TaskRecord>(c.queue, QUEUE.organization.createTask, {
-						input: parsed,
-						actor: callerOf(c.conn),
-					});
-					// Start the task actor without holding the response (see task-starter.ts).
-					const draining = c.vars.taskStarter.enqueue(task.id);
-					if (draining) c.waitUntil(draining);
-					return task;
+					return dispatch(c.queue, QUEUE.organization.createTask, { input: parsed, actor: callerOf(c.conn) });
 				}),
 			clearRuntimeIssues: (c, input?: unknown): Promise<{ cleared: number }> =>
 				guarded(log, "clearRuntimeIssues", () => {

@@ -47,7 +47,7 @@ export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<Or
 	const [repoList, tasks, openRuntimeIssues] = [
 		await listRepos(db),
 		await listTasks(db, {}),
-		await openIssueCount({ db }),
+		await openIssueCount(db),
 	];
 	return { orgId, version, repos: repoList, tasks, openRuntimeIssues };
 }

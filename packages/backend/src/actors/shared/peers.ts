@@ -66,11 +66,6 @@ export async function pushTaskSummary(client: PeerClient, orgId: string, summary
 	}
 }
 
-/** Starts the task actor (creating it) by queueing its initialize command; does not wait for it. */
-export async function startTaskActor(client: PeerClient, orgId: string, taskId: string): Promise<void> {
-	await client.task.getOrCreate(taskKey(orgId, taskId)).send(QUEUE.task.initialize, {});
-}
-
 /** The organization's index row for a task: what a task actor initialises itself from. */
 export function fetchTaskSeed(client: PeerClient, orgId: string, taskId: string): Promise<TaskRecord> {
 	return client.organization.getOrCreate(organizationKey(orgId)).getTaskSeed(taskId);

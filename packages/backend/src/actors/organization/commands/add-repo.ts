@@ -3,7 +3,7 @@ import { actorRefSchema, addRepoInputSchema, conflict, parseInput, type Repo } f
 import { eq } from "drizzle-orm";
 import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";
-import { emitChange, type OrganizationCommandContext } from "../context.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { repos } from "../schema.ts";
 
 const schema = addRepoInputSchema.extend({ actor: actorRefSchema });
@@ -17,7 +17,10 @@ export async function addRepo(ctx: OrganizationCommandContext, body: unknown): P
 	}
 	const now = Date.now();
 	const repo: Repo = { id: newRepoId(), ...location, source: "manual", createdAt: now, updatedAt: now };
-	await ctx.db.insert(repos).values(repo);
+	await commitChange(ctx, "add-repo", async (tx) => {
+		await tx.insert(repos).values(repo);
+		return { type: "repoUpserted", repo };
+	});
 	ctx.outbox.audit({
 		kind: "repo.added",
 		actor: input.actor,
@@ -25,6 +28,5 @@ export async function addRepo(ctx: OrganizationCommandContext, body: unknown): P
 		taskId: null,
 		payload: { url: repo.url, kind: repo.kind },
 	});
-	await emitChange(ctx, { type: "repoUpserted", repo });
 	return repo;
 }

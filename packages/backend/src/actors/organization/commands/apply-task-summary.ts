@@ -1,7 +1,7 @@
 // organization.applyTaskSummary: a task pushes its sidebar projection; older versions are ignored.
 import { parseInput, taskSummarySchema } from "@foundry/shared";
 import { and, eq, lt } from "drizzle-orm";
-import { emitChange, type OrganizationCommandContext } from "../context.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { taskIndex, taskSummaries } from "../schema.ts";
 import { summaryRow } from "../summaries.ts";
 
@@ -12,13 +12,13 @@ export async function applyTaskSummary(ctx: OrganizationCommandContext, body: un
 		ctx.log.warn({ taskId: summary.id }, "summary for a task that is not in the index; ignored");
 		return { applied: false };
 	}
-	const row = summaryRow(summary);
-	const updated = await ctx.db
-		.update(taskSummaries)
-		.set(row)
-		.where(and(eq(taskSummaries.taskId, summary.id), lt(taskSummaries.version, summary.version)))
-		.returning({ taskId: taskSummaries.taskId });
-	if (updated.length === 0) return { applied: false };
-	await emitChange(ctx, { type: "taskUpserted", task: summary });
-	return { applied: true };
+	const change = await commitChange(ctx, "apply-task-summary", async (tx) => {
+		const updated = await tx
+			.update(taskSummaries)
+			.set(summaryRow(summary))
+			.where(and(eq(taskSummaries.taskId, summary.id), lt(taskSummaries.version, summary.version)))
+			.returning({ taskId: taskSummaries.taskId });
+		return updated.length > 0 ? { type: "taskUpserted", task: summary } : null;
+	});
+	return { applied: change !== null };
 }

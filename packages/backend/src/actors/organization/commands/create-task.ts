@@ -1,6 +1,6 @@
 // organization.createTask: derive title and branch, record the index row (the task's seed) and
-// summary in one transaction, audit, broadcast. No external I/O. The task actor is started by the
-// createTask action right after (see index.ts) and otherwise initialises itself on first use.
+// summary in one transaction, audit, broadcast. No external I/O: the task actor initialises itself
+// from the index row the first time anyone acts on the task (docs/adr/0002-lazy-task-actors.md).
 import {
 	actorRefSchema,
 	conflict,
@@ -18,7 +18,7 @@ import { branchNameProblem } from "../../../domain/git-ref.ts";
 import { newTaskId } from "../../../domain/ids.ts";
 import { toSummary } from "../../../domain/task-summary.ts";
 import { deriveTitle } from "../../../domain/title.ts";
-import { emitChange, type OrganizationCommandContext } from "../context.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { resolveRepo } from "../repos.ts";
 import { summaryRow } from "../summaries.ts";
 import { readTaskSeed } from "../task-seed.ts";
@@ -58,7 +58,6 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		taskId: record.id,
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
-	await emitChange(ctx, { type: "taskUpserted", task: toSummary(record) });
 	return record;
 }
 
@@ -94,21 +93,20 @@ async function branchTaken(ctx: OrganizationCommandContext, repoId: string, bran
 }
 
 async function insertRows(ctx: OrganizationCommandContext, record: TaskRecord, requestId: string | null) {
-	await ctx.db.transaction(
-		async (tx) => {
-			await tx.insert(taskIndex).values({
-				taskId: record.id,
-				repoId: record.repoId,
-				branch: record.branch,
-				requestId,
-				createdAt: record.createdAt,
-				title: record.title,
-				prompt: record.prompt,
-				creator: record.creator,
-			});
-			await tx.insert(taskSummaries).values(summaryRow(toSummary(record)));
-		},
-		{ name: "create-task-rows" },
-	);
+	await commitChange(ctx, "create-task", async (tx) => {
+		await tx.insert(taskIndex).values({
+			taskId: record.id,
+			repoId: record.repoId,
+			branch: record.branch,
+			requestId,
+			createdAt: record.createdAt,
+			title: record.title,
+			prompt: record.prompt,
+			creator: record.creator,
+		});
+		const summary = toSummary(record);
+		await tx.insert(taskSummaries).values(summaryRow(summary));
+		return { type: "taskUpserted", task: summary };
+	});
 }
 
