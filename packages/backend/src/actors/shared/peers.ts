@@ -9,7 +9,6 @@ import {
 	QUEUE,
 	type TaskRecord,
 	type TaskSummary,
-	taskKey,
 } from "@foundry/shared";
 
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
@@ -25,10 +24,6 @@ interface PeerHandle {
  */
 export interface PeerClient {
 	organization: { getOrCreate(key: string[]): PeerHandle & { getTaskSeed(taskId: string): Promise<TaskRecord> } };
-	task: {
-		getOrCreate(key: string[]): PeerHandle;
-		get(key: string[]): { get(): Promise<TaskRecord> };
-	};
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
 }
 
