@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 	const log = createLogger(config.logLevel);
 	const backend = await startBackend(config, log);
 	const engine = config.engine.mode === "local" ? `embedded engine on port ${config.engine.port}` : "external engine";
-	log.info({ url: backend.url, dataDir: config.dataDir, engineMode: config.engine.mode }, "ready");
+	log.debug({ url: backend.url, dataDir: config.dataDir, engineMode: config.engine.mode }, "ready");
 	console.log(`Foundry backend ready on ${backend.url} (${engine}, data in ${config.dataDir})`);
 
 	const onSignal = (signal: NodeJS.Signals) => {

@@ -94,8 +94,7 @@ export class FoundryClient {
 
 	/** The organization's sidebar state, kept current; `listener` gets a fresh snapshot on each change. */
 	subscribeOrganization(listener: (s: OrganizationSnapshot) => void, opts?: SubscribeOptions): Subscription {
-		const conn = this.#org().connect();
-		return subscribeOrganization(this.endpoint, conn, listener, opts);
+		return subscribeOrganization(this.endpoint, () => this.#org().connect(), listener, opts);
 	}
 
 	/** One task's record, kept current. Fails with NOT_FOUND before connecting if the task does not exist. */
@@ -105,7 +104,7 @@ export class FoundryClient {
 		opts?: SubscribeOptions,
 	): Promise<Subscription> {
 		const handle = await this.#call(() => this.#task(taskId));
-		return subscribeTask(this.endpoint, handle.connect(), listener, opts);
+		return subscribeTask(this.endpoint, () => handle.connect(), listener, opts);
 	}
 
 	/** A trivial actor round trip (used by benchmarks as the latency floor). */

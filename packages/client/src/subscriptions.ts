@@ -1,6 +1,7 @@
-// Realtime subscriptions: a connection per subscription (RivetKit reconnects it with exponential
-// backoff), a snapshot fetched on every (re)open, and events applied in version order on top.
-// A gap in versions triggers a fresh snapshot, so subscribers always see a consistent state.
+// Realtime subscriptions. Each subscription holds one RivetKit connection; on every (re)open it
+// fetches a snapshot and then folds versioned events on top (a version gap triggers a fresh
+// snapshot), so subscribers always see a consistent state. RivetKit gives up on a connection once
+// an open attempt fails (status "idle"), so reconnecting with exponential backoff is done here.
 import {
 	EVENT,
 	type FoundryError,
@@ -22,41 +23,56 @@ export interface SubscribeOptions {
 	onError?: (err: FoundryError) => void;
 }
 
-interface OrgConn {
+interface BaseConn {
+	onOpen(cb: () => void): () => void;
+	onStatusChange(cb: (status: string) => void): () => void;
+	dispose(): Promise<void>;
+}
+
+export interface OrgConn extends BaseConn {
 	on(event: typeof EVENT.organizationUpdated, cb: (ev: OrganizationUpdatedEvent) => void): () => void;
-	onOpen(cb: () => void): () => void;
 	getSnapshot(): Promise<OrganizationSnapshot>;
-	dispose(): Promise<void>;
 }
 
-interface TaskConn {
+export interface TaskConn extends BaseConn {
 	on(event: typeof EVENT.taskUpdated, cb: (ev: TaskUpdatedEvent) => void): () => void;
-	onOpen(cb: () => void): () => void;
 	get(): Promise<TaskRecord>;
-	dispose(): Promise<void>;
 }
 
-const BACKOFF_START_MS = 250;
-const BACKOFF_MAX_MS = 10_000;
+export const BACKOFF_START_MS = 250;
+export const BACKOFF_MAX_MS = 10_000;
 
-/** Shared machinery: fetch a snapshot with backoff on every open, then fold versioned events. */
-function versionedSubscription<S extends { version: number }, E extends { version: number }>(spec: {
+export function backoffMs(attempt: number): number {
+	return Math.min(BACKOFF_START_MS * 2 ** attempt, BACKOFF_MAX_MS);
+}
+
+interface Spec<S, E, C extends BaseConn> {
 	endpoint: string;
-	fetch(): Promise<S>;
+	connect(): C;
+	listen(conn: C, onEvent: (ev: E) => void): void;
+	fetch(conn: C): Promise<S>;
 	apply(state: S, ev: E): S | "gap";
 	listener(state: S): void;
 	onError?: (err: FoundryError) => void;
-	register(onEvent: (ev: E) => void, onOpen: () => void): void;
-	dispose(): Promise<void>;
-}): Subscription {
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function versionedSubscription<S extends { version: number }, E extends { version: number }, C extends BaseConn>(
+	spec: Spec<S, E, C>,
+): Subscription {
+	let current: C | null = null;
 	let state: S | null = null;
 	let buffer: E[] = [];
-	let syncing = false;
+	/** The connection a snapshot is being fetched for; its events are buffered meanwhile. */
+	let syncingFor: C | null = null;
 	let closed = false;
+	let attempt = 0;
 	let markReady: () => void = () => undefined;
 	const ready = new Promise<void>((resolve) => {
 		markReady = resolve;
 	});
+	const report = (err: unknown) => spec.onError?.(toFoundryError(err, spec.endpoint));
 
 	const deliver = (next: S) => {
 		state = next;
@@ -64,14 +80,14 @@ function versionedSubscription<S extends { version: number }, E extends { versio
 		markReady();
 	};
 
-	const resync = async () => {
-		if (syncing || closed) return;
-		syncing = true;
+	const resync = async (conn: C) => {
+		if (syncingFor === conn) return;
+		syncingFor = conn;
 		buffer = [];
-		let delay = BACKOFF_START_MS;
-		while (!closed) {
+		for (let tries = 0; !closed && current === conn; tries++) {
 			try {
-				let next = await spec.fetch();
+				let next = await spec.fetch(conn);
+				if (closed || current !== conn) break; // a newer connection owns the buffer now
 				for (const ev of buffer) {
 					if (ev.version <= next.version) continue;
 					const applied = spec.apply(next, ev);
@@ -79,77 +95,95 @@ function versionedSubscription<S extends { version: number }, E extends { versio
 					next = applied;
 				}
 				buffer = [];
-				syncing = false;
+				syncingFor = null;
 				deliver(next);
 				return;
 			} catch (err) {
-				spec.onError?.(toFoundryError(err, spec.endpoint));
-				await new Promise((r) => setTimeout(r, delay));
-				delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+				report(err);
+				await sleep(backoffMs(tries));
 			}
 		}
-		syncing = false;
+		if (syncingFor === conn) syncingFor = null;
 	};
 
-	const onEvent = (ev: E) => {
-		if (closed) return;
-		if (syncing || state === null) {
+	const onEvent = (conn: C, ev: E) => {
+		if (closed || conn !== current) return;
+		if (syncingFor === conn || state === null) {
 			buffer.push(ev);
 			return;
 		}
 		if (ev.version <= state.version) return;
 		const applied = spec.apply(state, ev);
-		if (applied === "gap") void resync();
+		if (applied === "gap") void resync(conn);
 		else deliver(applied);
 	};
 
-	spec.register(onEvent, () => void resync());
+	const reconnectLater = (conn: C) => {
+		if (closed || conn !== current) return;
+		current = null;
+		conn.dispose().catch(report);
+		const delay = backoffMs(attempt++);
+		setTimeout(open, delay);
+	};
+
+	function open() {
+		if (closed) return;
+		const conn = spec.connect();
+		current = conn;
+		spec.listen(conn, (ev) => onEvent(conn, ev));
+		conn.onOpen(() => {
+			attempt = 0;
+			void resync(conn);
+		});
+		// "idle" means RivetKit stopped trying (a failed open); anything else it retries itself.
+		conn.onStatusChange((status) => {
+			if (status === "idle") reconnectLater(conn);
+		});
+	}
+
+	open();
 	return {
 		ready,
 		close: async () => {
 			closed = true;
-			await spec.dispose();
+			const conn = current;
+			current = null;
+			await conn?.dispose();
 		},
 	};
 }
 
 export function subscribeOrganization(
 	endpoint: string,
-	conn: OrgConn,
+	connect: () => OrgConn,
 	listener: (snapshot: OrganizationSnapshot) => void,
 	opts: SubscribeOptions = {},
 ): Subscription {
-	return versionedSubscription<OrganizationSnapshot, OrganizationUpdatedEvent>({
+	return versionedSubscription<OrganizationSnapshot, OrganizationUpdatedEvent, OrgConn>({
 		endpoint,
-		fetch: () => conn.getSnapshot(),
+		connect,
+		listen: (conn, onEvent) => conn.on(EVENT.organizationUpdated, onEvent),
+		fetch: (conn) => conn.getSnapshot(),
 		apply: (s, ev) => (ev.version === s.version + 1 ? applyChange(s, ev.version, ev.change) : "gap"),
 		listener,
 		onError: opts.onError,
-		register: (onEvent, onOpen) => {
-			conn.on(EVENT.organizationUpdated, onEvent);
-			conn.onOpen(onOpen);
-		},
-		dispose: () => conn.dispose(),
 	});
 }
 
 export function subscribeTask(
 	endpoint: string,
-	conn: TaskConn,
+	connect: () => TaskConn,
 	listener: (task: TaskRecord) => void,
 	opts: SubscribeOptions = {},
 ): Subscription {
-	return versionedSubscription<TaskRecord, TaskRecord & { version: number }>({
+	return versionedSubscription<TaskRecord, TaskRecord, TaskConn>({
 		endpoint,
-		fetch: () => conn.get(),
+		connect,
+		listen: (conn, onEvent) => conn.on(EVENT.taskUpdated, (ev) => onEvent(ev.task)),
+		fetch: (conn) => conn.get(),
 		// Task events carry the whole record, so any newer version simply replaces the state.
 		apply: (_s, ev) => ev,
 		listener,
 		onError: opts.onError,
-		register: (onEvent, onOpen) => {
-			conn.on(EVENT.taskUpdated, (ev) => onEvent(ev.task));
-			conn.onOpen(onOpen);
-		},
-		dispose: () => conn.dispose(),
 	});
 }

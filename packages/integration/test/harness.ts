@@ -77,13 +77,15 @@ export interface TestBackend {
 
 export interface StartOptions {
 	dataDir?: string;
+	/** Backend HTTP port; a free one by default (fixed to restart on the same address). */
+	port?: number;
 	env?: Record<string, string>;
 	readyTimeoutMs?: number;
 }
 
 export async function startBackend(opts: StartOptions = {}): Promise<TestBackend> {
 	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "foundry-test-"));
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const enginePort = await freeEnginePort();
 	const child = spawn(bunBinary(), ["src/main.ts"], {
 		cwd: BACKEND_DIR,

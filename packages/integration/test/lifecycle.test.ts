@@ -1,6 +1,7 @@
 // Process lifecycle: health, clean shutdown (no engine outlives the backend), restart on the same
 // data dir with everything intact, and 503 when the engine is gone.
 import { rmSync } from "node:fs";
+import { createFoundryClient, type OrganizationSnapshot } from "@foundry/client";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually, processAlive, startBackend, type TestBackend } from "./harness.ts";
 
@@ -56,5 +57,29 @@ describe("backend lifecycle", () => {
 		const down = await fetch(`${backend.url}/v1/health`);
 		expect(down.status).toBe(503);
 		expect(await down.json()).toMatchObject({ status: "degraded", engine: { reachable: false } });
+	});
+
+	it("subscribers reconnect after a backend restart and receive a fresh snapshot", async () => {
+		const first = await startBackend();
+		started.push(first);
+		const watcher = createFoundryClient({ endpoint: first.url });
+		const snapshots: OrganizationSnapshot[] = [];
+		const errors: string[] = [];
+		const sub = watcher.subscribeOrganization((s) => snapshots.push(s), { onError: (e) => errors.push(e.code) });
+		await sub.ready;
+		const before = await first.client().repos.add("https://example.com/acme/before");
+		await eventually(async () => (snapshots.at(-1)?.repos.some((r) => r.id === before.id) ? true : undefined));
+
+		await first.stop();
+		const second = await startBackend({ dataDir: first.dataDir, port: Number(new URL(first.url).port) });
+		started.push(second);
+		const after = await second.client().repos.add("https://example.com/acme/after");
+		const last = await eventually(
+			async () => snapshots.find((s) => s.repos.some((r) => r.id === after.id)),
+			45_000,
+		);
+		expect(last.repos.map((r) => r.id)).toEqual([before.id, after.id]);
+		await sub.close();
+		await watcher.dispose();
 	});
 });

@@ -74,6 +74,12 @@ describe("tasks", () => {
 		expect((await client.tasks.list({ includeArchived: true })).length).toBe(count);
 	});
 
+	it("accepts a prompt at the limit even in multi-byte characters", async () => {
+		const prompt = "€".repeat(32_000); // 32,000 characters, 96,000 bytes of UTF-8
+		const task = await client.tasks.create({ repo: repoId, prompt, title: "Big prompt" });
+		expect((await client.tasks.get(task.id)).prompt).toBe(prompt);
+	});
+
 	it("two tasks with the same prompt get different branches", async () => {
 		const a = await client.tasks.create({ repo: repoId, prompt: "Same prompt" });
 		const b = await client.tasks.create({ repo: repoId, prompt: "Same prompt" });

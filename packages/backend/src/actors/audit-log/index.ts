@@ -15,6 +15,8 @@ export function auditLogActor(deps: ActorDeps) {
 	return actor({
 		db: auditLogDatabase,
 		queues: declareQueues(QUEUE.auditLog),
+		// One message carries a whole batch of events.
+		options: { maxQueueMessageSize: 1024 * 1024 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: { [QUEUE.auditLog.append]: (s, body) => appendEvents(s.db, body) },

@@ -61,6 +61,8 @@ export function organizationActor(deps: ActorDeps) {
 		db: organizationDatabase,
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>() },
 		queues: declareQueues(QUEUE.organization),
+		// createTask bodies carry the prompt (≤ 32,000 characters, up to 4 bytes each in UTF-8).
+		options: { maxQueueMessageSize: 256 * 1024 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {

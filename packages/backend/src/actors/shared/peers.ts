@@ -1,6 +1,5 @@
 // Actor-to-actor messages. Every cross-actor write is a queue send into the receiver's workflow.
 import {
-
 	type AuditAppend,
 	auditLogKey,
 	type ErrorPayload,

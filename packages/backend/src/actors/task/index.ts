@@ -24,8 +24,9 @@ import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
-import { loadRecord, type TaskCommandContext } from "./context.ts";
+import type { TaskCommandContext } from "./context.ts";
 import { taskDatabase } from "./database.ts";
+import { getStoredTask } from "./reads.ts";
 
 interface TaskStepLike {
 	key: string[];
@@ -71,7 +72,7 @@ export function taskActor(deps: ActorDeps) {
 		actions: {
 			get: (c): Promise<TaskRecord> =>
 				guarded(log, "get", async () => {
-					const record = await loadRecord({ db: c.db, taskId: c.key[1] ?? "" });
+					const record = await getStoredTask({ db: c.db, taskId: c.key[1] ?? "" });
 					// First use of a lazily created task: initialise through the queue (it writes).
 					return record ?? dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
 				}),

@@ -1,0 +1,98 @@
+// The shared loop's contract, driven through a minimal workflow host (the loop is the unit here).
+import { FoundryError } from "@foundry/shared";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import type { WorkflowContext } from "rivetkit/workflow";
+import { type CommandLoopSpec, runCommandLoop } from "./command-loop.ts";
+
+interface Msg {
+	name: string;
+	body: unknown;
+	completed?: unknown;
+	complete(r: unknown): Promise<void>;
+}
+
+function message(name: string, body: unknown = {}): Msg {
+	const m: Msg = { name, body, complete: async (r) => void (m.completed = r) };
+	return m;
+}
+
+/** Runs one loop iteration over `batch` and returns what the loop did. */
+async function runOnce(batch: Msg[], spec: CommandLoopSpec<object>) {
+	const steps: string[] = [];
+	let iterations = 0;
+	const host = {
+		loop: async (_name: string, run: (loop: unknown) => Promise<unknown>) => {
+			const loop = {
+				queue: { nextBatch: async () => batch },
+				step: async (name: string, fn: (s: object) => Promise<unknown>) => {
+					steps.push(name);
+					return fn({});
+				},
+			};
+			iterations++;
+			await run(loop);
+		},
+	};
+	await runCommandLoop(host as unknown as WorkflowContext<unknown, unknown, unknown, unknown, unknown, never, never, never>, spec);
+	return { steps, iterations };
+}
+
+describe("runCommandLoop", () => {
+	it("runs a batch in order, completes each message with a typed result, reports only system failures", async () => {
+		const order: string[] = [];
+		const failures: string[] = [];
+		const flushed: unknown[][] = [];
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				ok: async (_s, body, outbox) => {
+					order.push("ok");
+					outbox.audit({ kind: "repo.added", actor: "a", repoId: null, taskId: null, payload: { body } });
+					return { done: true };
+				},
+				bad: async () => {
+					order.push("bad");
+					throw new FoundryError("INVALID_INPUT", "nope");
+				},
+				boom: async () => {
+					order.push("boom");
+					throw new Error("disk on fire");
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async (_s, f) => void failures.push(`${f.command}:${f.error.code}`),
+			flushAudit: async (_s, events) => void flushed.push(events),
+		};
+		const batch = [message("ok", 1), message("bad"), message("boom"), message("ok", 2)];
+		const { steps } = await runOnce(batch, spec);
+		expect(order).toEqual(["ok", "bad", "boom", "ok"]);
+		expect(batch.map((m) => m.completed)).toEqual([
+			{ ok: true, value: { done: true } },
+			{ ok: false, error: { code: "INVALID_INPUT", message: "nope" } },
+			{ ok: false, error: { code: "INTERNAL", message: "internal error (see server logs)" } },
+			{ ok: true, value: { done: true } },
+		]);
+		expect(failures).toEqual(["boom:INTERNAL"]);
+		expect(steps).toEqual(["run-commands", "flush-audit"]);
+		expect(flushed).toHaveLength(1);
+		expect(flushed[0]?.map((e) => (e as { payload: unknown }).payload)).toEqual([{ body: 1 }, { body: 2 }]);
+	});
+
+	it("records a runtime issue when audit delivery fails, and skips the flush when nothing was audited", async () => {
+		const failures: string[] = [];
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				audited: async (_s, _b, outbox) => outbox.audit({ kind: "repo.added", actor: "a", repoId: null, taskId: null, payload: {} }),
+				quiet: async () => 1,
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async (_s, f) => void failures.push(`${f.command}:${f.error.message}`),
+			flushAudit: async () => {
+				throw new FoundryError("UPSTREAM_FAILED", "audit log unreachable");
+			},
+		};
+		expect((await runOnce([message("quiet")], spec)).steps).toEqual(["run-commands"]);
+		await runOnce([message("audited")], spec);
+		expect(failures).toEqual(["audit.flush:audit delivery failed: audit log unreachable"]);
+	});
+});

@@ -1,0 +1,56 @@
+// Runtime issues: recorded by actors through the organization's internal queue (driven here as a
+// peer actor would, with the real RivetKit client), listed and cleared through @foundry/client.
+import { QUEUE } from "@foundry/client";
+import type { AppRegistry } from "@foundry/backend/registry";
+import { createClient } from "rivetkit/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startBackend, type TestBackend } from "./harness.ts";
+
+let backend: TestBackend;
+beforeAll(async () => {
+	backend = await startBackend();
+});
+afterAll(async () => {
+	await backend?.stop({ cleanup: true });
+});
+
+describe("runtime issues", () => {
+	it("are listed, counted in the snapshot, cleared by an explicit action and audited", async () => {
+		const client = backend.client();
+		expect(await client.runtimeIssues.list()).toEqual([]);
+		const peer = createClient<AppRegistry>({ endpoint: `${backend.url}/v1/rivet`, disableMetadataLookup: true });
+		const org = peer.organization.getOrCreate(["default"]);
+		for (const message of ["clone failed: auth", "sandbox expired"]) {
+			const res = await org.send(
+				QUEUE.organization.recordRuntimeIssue,
+				{ actorName: "task", actorKey: ["default", "t_aaaaaaaaaa"], command: "task.rename", code: "UPSTREAM_FAILED", message, occurredAt: Date.now() },
+				{ wait: true, timeout: 10_000 },
+			);
+			expect(res.status).toBe("completed");
+		}
+		const bad = await org.send(QUEUE.organization.recordRuntimeIssue, { nonsense: true }, { wait: true, timeout: 10_000 });
+		expect(bad).toMatchObject({ status: "completed", response: { ok: false, error: { code: "INVALID_INPUT" } } });
+		await peer.dispose();
+
+		const issues = await client.runtimeIssues.list();
+		expect(issues.map((i) => i.message)).toEqual(["sandbox expired", "clone failed: auth"]);
+		expect(issues[0]).toMatchObject({ actorName: "task", actorKey: ["default", "t_aaaaaaaaaa"], code: "UPSTREAM_FAILED", clearedAt: null });
+
+		const snapshots: number[] = [];
+		const sub = client.subscribeOrganization((s) => snapshots.push(s.openRuntimeIssues));
+		await sub.ready;
+		expect(snapshots.at(-1)).toBe(2);
+		expect(await client.runtimeIssues.clear([issues[1]!.id])).toEqual({ cleared: 1 });
+		await eventually(async () => (snapshots.at(-1) === 1 ? true : undefined));
+		expect(await client.runtimeIssues.clear()).toEqual({ cleared: 1 });
+		expect(await client.runtimeIssues.clear()).toEqual({ cleared: 0 });
+		expect(await client.runtimeIssues.list()).toEqual([]);
+		expect((await client.runtimeIssues.list({ includeCleared: true })).length).toBe(2);
+		await sub.close();
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ kind: "runtime_issues.cleared" });
+			return page.events.length === 2 ? page : undefined;
+		});
+		expect(audit.events.map((e) => e.payload)).toEqual([{ ids: [issues[0]!.id] }, { ids: [issues[1]!.id] }]);
+	});
+});
