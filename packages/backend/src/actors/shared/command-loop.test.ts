@@ -13,7 +13,13 @@ interface Msg {
 }
 
 function message(name: string, body: unknown = {}): Msg {
-	const m: Msg = { name, body, complete: async (r) => void (m.completed = r) };
+	const m: Msg = {
+		name,
+		body,
+		complete: async (r) => {
+			m.completed = r;
+		},
+	};
 	return m;
 }
 
