@@ -1,0 +1,105 @@
+// The simulator's own control API under /_sim (not GitHub's surface): read the world, create
+// accounts, repos, installations and PRs, change memberships, reset, read and replay deliveries.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Sim } from "../sim.ts";
+import { SimError } from "../state/world.ts";
+
+const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> => {
+	const r = schema.safeParse(value);
+	if (!r.success) throw new SimError(422, r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+	return r.data;
+};
+
+export function controlRoutes(sim: Sim) {
+	const app = new Hono();
+	app.onError((err, c) => {
+		if (err instanceof SimError) return c.json({ message: err.message }, err.status as 404);
+		console.error("github-sim: control error", err);
+		return c.json({ message: String(err) }, 500);
+	});
+	const body = async (c: { req: { json(): Promise<unknown> } }) => c.req.json().catch(() => ({}));
+
+	app.get("/world", (c) => c.json(sim.describe()));
+	app.post("/reset", async (c) => {
+		await sim.reset();
+		return c.json({ ok: true });
+	});
+	app.post("/seed", async (c) => {
+		await sim.applySeed(await body(c));
+		return c.json(sim.describe());
+	});
+	app.post("/users", async (c) => {
+		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional(), email: z.string().optional() }), await body(c));
+		return c.json(sim.addUser(input), 201);
+	});
+	app.post("/orgs", async (c) => {
+		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional() }), await body(c));
+		return c.json(sim.world.addOrg(input), 201);
+	});
+	app.put("/orgs/:org/members/:user", async (c) => {
+		const { role } = parse(z.object({ role: z.enum(["admin", "member"]).default("member") }), await body(c));
+		sim.setMembership(c.req.param("org"), c.req.param("user"), role);
+		return c.json({ ok: true });
+	});
+	app.delete("/orgs/:org/members/:user", (c) => {
+		sim.setMembership(c.req.param("org"), c.req.param("user"), null);
+		return c.json({ ok: true });
+	});
+	app.post("/repos", async (c) => {
+		const input = parse(
+			z.object({
+				owner: z.string(),
+				name: z.string(),
+				private: z.boolean().default(true),
+				defaultBranch: z.string().default("main"),
+				files: z.record(z.string(), z.string()).optional(),
+			}),
+			await body(c),
+		);
+		return c.json(await sim.addRepo(input), 201);
+	});
+	app.put("/repos/:owner/:repo/collaborators/:user", async (c) => {
+		const { permission } = parse(z.object({ permission: z.enum(["admin", "maintain", "write", "triage", "read", "none"]) }), await body(c));
+		const repo = sim.world.repo(c.req.param("owner"), c.req.param("repo"));
+		if (!repo) throw new SimError(404, "no such repository");
+		repo.grants[c.req.param("user")] = permission;
+		return c.json({ ok: true });
+	});
+	app.post("/installations", async (c) => {
+		const input = parse(z.object({ account: z.string(), repositories: z.union([z.literal("all"), z.array(z.string())]).default("all") }), await body(c));
+		return c.json(sim.install(input.account, input.repositories), 201);
+	});
+	app.post("/installations/:id/:action{suspend|unsuspend}", (c) => {
+		sim.setSuspended(Number(c.req.param("id")), c.req.param("action") === "suspend");
+		return c.json({ ok: true });
+	});
+	app.delete("/installations/:id", (c) => {
+		sim.uninstall(Number(c.req.param("id")));
+		return c.json({ ok: true });
+	});
+	app.put("/app", async (c) => {
+		const input = parse(z.object({ webhookUrl: z.string().url().nullable(), webhookSecret: z.string().optional() }), await body(c));
+		sim.setWebhook(input.webhookUrl, input.webhookSecret);
+		return c.json(sim.describe().app);
+	});
+	app.put("/rate-limit", async (c) => {
+		const input = parse(z.object({ authenticated: z.number().int().min(0).optional(), anonymous: z.number().int().min(0).optional(), windowMs: z.number().int().positive().optional() }), await body(c));
+		sim.limiter.setBudget(input);
+		return c.json({ ok: true });
+	});
+	app.get("/deliveries", (c) => c.json(sim.webhooks.deliveries()));
+	app.post("/deliveries/:id/redeliver", async (c) => {
+		const id = c.req.param("id");
+		const delivery = sim.webhooks.deliveries().find((d) => String(d.id) === id);
+		if (!delivery) throw new SimError(404, "no such delivery");
+		sim.webhooks.redeliver(delivery.id);
+		await sim.webhooks.idle();
+		return c.json({ ok: true });
+	});
+	app.post("/deliveries/idle", async (c) => {
+		await sim.webhooks.idle();
+		return c.json({ ok: true });
+	});
+	return app;
+}
