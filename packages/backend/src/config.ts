@@ -29,6 +29,9 @@ const envSchema = z.object({
 	FOUNDRY_ENGINE_TOKEN: optionalText,
 	FOUNDRY_ENGINE_NAMESPACE: z.string().trim().min(1).default("default"),
 	FOUNDRY_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+	// GitHub (or GHES, or the local simulator): web base for OAuth, API base for REST. Used from step 3 on.
+	FOUNDRY_GITHUB_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+	FOUNDRY_GITHUB_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
 });
 
 export interface Config {
@@ -36,6 +39,7 @@ export interface Config {
 	port: number;
 	dataDir: string;
 	logLevel: z.infer<typeof envSchema>["FOUNDRY_LOG_LEVEL"];
+	github: { webUrl: string; apiUrl: string };
 	engine:
 		| { mode: "local"; port: number }
 		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
@@ -66,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		port: e.FOUNDRY_PORT,
 		dataDir: e.FOUNDRY_DATA_DIR ?? defaultDataDir(env),
 		logLevel: e.FOUNDRY_LOG_LEVEL,
+		github: { webUrl: e.FOUNDRY_GITHUB_URL ?? "https://github.com", apiUrl: e.FOUNDRY_GITHUB_API_URL ?? "https://api.github.com" },
 		engine: e.FOUNDRY_ENGINE_ENDPOINT
 			? {
 					mode: "external",

@@ -21,6 +21,8 @@ async function main() {
 	const saved = join(dataDir, "world.json");
 	if (values.data && existsSync(saved)) {
 		server.sim.world.data = JSON.parse(readFileSync(saved, "utf8")) as WorldData;
+		const app = server.sim.world.data.app;
+		if (app?.webhookUrl) server.sim.setWebhook(app.webhookUrl);
 	} else {
 		if (values.demo) await server.sim.applySeed(DEMO_SEED);
 		if (values.seed) await server.sim.applySeed(JSON.parse(readFileSync(values.seed, "utf8")));

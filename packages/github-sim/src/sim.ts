@@ -87,7 +87,59 @@ export class Sim {
 		await this.git.create(repo.owner, repo.name, { defaultBranch: repo.defaultBranch, initialFiles: input.files ?? { "README.md": `# ${repo.name}\n` }, author: AUTHOR });
 		for (const branch of input.branches ?? []) await this.git.createBranch(repo.owner, repo.name, branch, repo.defaultBranch);
 		await this.syncBranches(repo);
+		this.events.repository(repo, "created", repo.owner);
 		return repo;
+	}
+
+	async updateRepo(owner: string, name: string, patch: { name?: string; archived?: boolean }): Promise<SimRepoRecord> {
+		const repo = this.world.repo(owner, name);
+		if (!repo) throw new SimError(404, "no such repository");
+		if (patch.name && patch.name !== repo.name) {
+			if (this.world.repo(owner, patch.name)) throw new SimError(422, `repository ${owner}/${patch.name} exists`);
+			await this.git.rename(repo.owner, repo.name, repo.owner, patch.name);
+			const from = repo.name;
+			repo.name = patch.name;
+			this.events.repository(repo, "renamed", repo.owner, { changes: { repository: { name: { from } } } });
+		}
+		if (patch.archived !== undefined && patch.archived !== repo.archived) {
+			repo.archived = patch.archived;
+			this.events.repository(repo, patch.archived ? "archived" : "unarchived", repo.owner);
+		}
+		repo.updatedAt = new Date().toISOString();
+		return repo;
+	}
+
+	async deleteRepo(owner: string, name: string): Promise<void> {
+		const repo = this.world.repo(owner, name);
+		if (!repo) throw new SimError(404, "no such repository");
+		this.events.repository(repo, "deleted", repo.owner);
+		await this.git.delete(repo.owner, repo.name);
+		this.world.data.repos = this.world.data.repos.filter((r) => r.id !== repo.id);
+		this.world.data.pulls = this.world.data.pulls.filter((p) => p.repoId !== repo.id);
+	}
+
+	grant(owner: string, name: string, login: string, permission: SimRepoRecord["grants"][string]) {
+		const repo = this.world.repo(owner, name);
+		if (!repo) throw new SimError(404, "no such repository");
+		if (!this.world.user(login)) throw new SimError(404, `no user ${login}`);
+		const had = repo.grants[login];
+		repo.grants[login] = permission;
+		this.events.member(repo, login, permission === "none" ? "removed" : had ? "edited" : "added", repo.owner);
+	}
+
+	setInstallationRepos(id: number, change: { add?: string[]; remove?: string[] }) {
+		const inst = this.world.installation(id);
+		if (!inst) throw new SimError(404, "no such installation");
+		const find = (n: string) => this.world.repo(inst.account, n) ?? [];
+		const added = (change.add ?? []).flatMap(find);
+		const removed = (change.remove ?? []).flatMap(find);
+		if (inst.repositorySelection === "all") {
+			inst.repositorySelection = "selected";
+			inst.repositoryIds = this.world.installationRepos({ ...inst, repositorySelection: "all" }).map((r) => r.id);
+		}
+		inst.repositoryIds = [...new Set([...inst.repositoryIds, ...added.map((r) => r.id)])].filter((x) => !removed.some((r) => r.id === x));
+		if (added.length > 0) this.events.installationRepositories(inst, added, [], inst.account);
+		if (removed.length > 0) this.events.installationRepositories(inst, [], removed, inst.account);
 	}
 
 	/** Re-reads branch heads from the bare repository (after pushes and merges). */

@@ -2,7 +2,6 @@
 // HTTP, GitHub App JWT → installation token, git clone/push with tokens, signed webhooks, merges.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,14 +9,12 @@ import { Octokit } from "@octokit/rest";
 import { verify } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateAppKeyPair, signAppJwt } from "../src/auth/app-jwt.ts";
-import { type RunningSim, type SimWorld, startSim } from "./sim-harness.ts";
+import { type Receiver, type RunningSim, type SimWorld, startReceiver, startSim } from "./sim-harness.ts";
 
 const exec = promisify(execFile);
 let sim: RunningSim;
 let world: SimWorld;
-let receiver: Server;
-let receiverUrl: string;
-const received: Array<{ headers: Record<string, string>; body: string }> = [];
+let receiver: Receiver;
 const tmp = mkdtempSync(join(tmpdir(), "github-sim-flows-"));
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const gitEnv = { ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@x" };
@@ -31,28 +28,18 @@ const cloneUrl = (token: string | null, repo = "acme/widgets") => {
 	}
 	return u.toString();
 };
-const eventsOf = (name: string) => received.filter((r) => r.headers["x-github-event"] === name).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+const eventsOf = (name: string) => receiver.events(name);
 
 beforeAll(async () => {
-	receiver = createServer((req, res) => {
-		let body = "";
-		req.on("data", (d: Buffer) => (body += d.toString()));
-		req.on("end", () => {
-			received.push({ headers: req.headers as Record<string, string>, body });
-			res.writeHead(202).end("ok");
-		});
-	});
-	await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-	const addr = receiver.address();
-	receiverUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hook`;
+	receiver = await startReceiver();
 	sim = await startSim(["--demo"]);
-	await sim.control("PUT", "/app", { webhookUrl: receiverUrl, webhookSecret: "s3cret" });
+	await sim.control("PUT", "/app", { webhookUrl: receiver.url, webhookSecret: "s3cret" });
 	world = await sim.world();
 });
 
 afterAll(async () => {
 	await sim?.stop();
-	await new Promise((r) => receiver?.close(r));
+	await receiver?.close();
 	rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -126,7 +113,7 @@ describe("git over smart HTTP, webhooks and merges", () => {
 		const sync = eventsOf("pull_request").filter((e) => e.action === "synchronize");
 		expect(sync).toHaveLength(1);
 		expect(sync[0]).toMatchObject({ number: pr.data.number, pull_request: { head: { ref: "feature/gears" } } });
-		for (const r of received) {
+		for (const r of receiver.received) {
 			expect(await verify("s3cret", r.body, r.headers["x-hub-signature-256"] ?? "")).toBe(true);
 			expect(await verify("wrong", r.body, r.headers["x-hub-signature-256"] ?? "")).toBe(false);
 			expect(r.headers["x-github-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -157,7 +144,7 @@ describe("git over smart HTTP, webhooks and merges", () => {
 		const deliveries = (await (await sim.control("GET", "/deliveries")).json()) as Array<{ id: number; guid: string; event: string }>;
 		const first = deliveries[deliveries.length - 1]!;
 		await sim.control("POST", `/deliveries/${first.id}/redeliver`);
-		const again = received[received.length - 1]!;
+		const again = receiver.received[receiver.received.length - 1]!;
 		expect(again.headers["x-github-delivery"]).toBe(first.guid);
 	});
 });

@@ -65,3 +65,38 @@ export async function startSim(args: string[] = ["--demo"]): Promise<RunningSim>
 			}),
 	};
 }
+
+export interface Receiver {
+	url: string;
+	received: Array<{ headers: Record<string, string>; body: string }>;
+	/** Parsed payloads of one event, optionally one action, in arrival order. */
+	events(event: string, action?: string): Array<Record<string, unknown>>;
+	close(): Promise<void>;
+}
+
+/** A local webhook receiver that records every delivery. */
+export async function startReceiver(): Promise<Receiver> {
+	const { createServer } = await import("node:http");
+	const received: Receiver["received"] = [];
+	const server = createServer((req, res) => {
+		let body = "";
+		req.on("data", (d: Buffer) => (body += d.toString()));
+		req.on("end", () => {
+			received.push({ headers: req.headers as Record<string, string>, body });
+			res.writeHead(202).end("ok");
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+	const addr = server.address();
+	const port = typeof addr === "object" && addr ? addr.port : 0;
+	return {
+		url: `http://127.0.0.1:${port}/hook`,
+		received,
+		events: (event, action) =>
+			received
+				.filter((r) => r.headers["x-github-event"] === event)
+				.map((r) => JSON.parse(r.body) as Record<string, unknown>)
+				.filter((p) => action === undefined || p.action === action),
+		close: () => new Promise((r) => server.close(() => r())),
+	};
+}

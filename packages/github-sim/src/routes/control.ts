@@ -59,11 +59,23 @@ export function controlRoutes(sim: Sim) {
 		);
 		return c.json(await sim.addRepo(input), 201);
 	});
+	app.patch("/repos/:owner/:repo", async (c) => {
+		const patch = parse(z.object({ name: z.string().min(1).optional(), archived: z.boolean().optional() }), await body(c));
+		const repo = await sim.updateRepo(c.req.param("owner"), c.req.param("repo"), patch);
+		return c.json({ id: repo.id, fullName: `${repo.owner}/${repo.name}`, archived: repo.archived });
+	});
+	app.delete("/repos/:owner/:repo", async (c) => {
+		await sim.deleteRepo(c.req.param("owner"), c.req.param("repo"));
+		return c.json({ ok: true });
+	});
 	app.put("/repos/:owner/:repo/collaborators/:user", async (c) => {
 		const { permission } = parse(z.object({ permission: z.enum(["admin", "maintain", "write", "triage", "read", "none"]) }), await body(c));
-		const repo = sim.world.repo(c.req.param("owner"), c.req.param("repo"));
-		if (!repo) throw new SimError(404, "no such repository");
-		repo.grants[c.req.param("user")] = permission;
+		sim.grant(c.req.param("owner"), c.req.param("repo"), c.req.param("user"), permission);
+		return c.json({ ok: true });
+	});
+	app.put("/installations/:id/repositories", async (c) => {
+		const change = parse(z.object({ add: z.array(z.string()).optional(), remove: z.array(z.string()).optional() }), await body(c));
+		sim.setInstallationRepos(Number(c.req.param("id")), change);
 		return c.json({ ok: true });
 	});
 	app.post("/installations", async (c) => {

@@ -75,6 +75,28 @@ export class SimEvents {
 		}, pusher);
 	}
 
+	repository(repo: SimRepoRecord, action: "created" | "deleted" | "renamed" | "archived" | "unarchived", actor: string, extra: Record<string, unknown> = {}) {
+		this.#emitForRepo(repo, "repository", action, extra, actor);
+	}
+
+	member(repo: SimRepoRecord, user: string, action: "added" | "removed" | "edited", actor: string) {
+		this.#emitForRepo(repo, "member", action, { member: accountJson(this.world(), user, this.urls) }, actor);
+	}
+
+	installationRepositories(inst: SimInstallationRecord, added: SimRepoRecord[], removed: SimRepoRecord[], actor: string) {
+		const world = this.world();
+		const app = world.data.app;
+		if (!app) return;
+		const brief = (r: SimRepoRecord) => ({ id: r.id, node_id: `R_${r.id}`, name: r.name, full_name: `${r.owner}/${r.name}`, private: r.private });
+		this.deliver(app.id, "installation_repositories", added.length > 0 ? "added" : "removed", {
+			installation: installationJson(world, inst, app.id, this.urls),
+			repository_selection: inst.repositorySelection,
+			repositories_added: added.map(brief),
+			repositories_removed: removed.map(brief),
+			sender: accountJson(world, actor, this.urls),
+		}, inst.id);
+	}
+
 	installation(inst: SimInstallationRecord, action: string, actor: string) {
 		const world = this.world();
 		const app = world.data.app;

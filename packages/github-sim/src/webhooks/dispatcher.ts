@@ -53,10 +53,12 @@ export class WebhookDispatcher {
 	emit(appId: number, event: string, action: string | null, payload: object, opts: { installationId?: number } = {}): Delivery | null {
 		const hook = this.#hooks.get(appId);
 		if (!hook || hook.active === false) return null;
+		// Installation events carry the full installation object; others get GitHub's short form.
+		const short = opts.installationId !== undefined && !("installation" in payload);
 		const body = JSON.stringify({
 			...(action ? { action } : {}),
 			...payload,
-			...(opts.installationId !== undefined ? { installation: { id: opts.installationId, node_id: `MDIz${opts.installationId}` } } : {}),
+			...(short ? { installation: { id: opts.installationId, node_id: `MDIz${opts.installationId}` } } : {}),
 		});
 		const delivery: Delivery = {
 			id: this.#nextId++,

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `pnpm dev`: the GitHub simulator (demo world) and the backend with the embedded engine, wired
+// together. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
+import { spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const bun = [join(root, "node_modules/bun/bin/bun.exe"), join(root, "node_modules/@oven/bun-linux-x64/bin/bun")].find(
+	(p) => existsSync(p) && statSync(p).size > 1_000_000,
+);
+if (!bun) {
+	console.error("foundry dev: bun binary not found; run pnpm install");
+	process.exit(1);
+}
+
+const dataDir = process.env.FOUNDRY_DATA_DIR || join(process.env.XDG_DATA_HOME || join(homedir(), ".local/share"), "foundry");
+const simPort = process.env.FOUNDRY_GITHUB_SIM_PORT || "7790";
+const simUrl = `http://127.0.0.1:${simPort}`;
+const children = [];
+
+function start(name, args, cwd, env, readyPattern) {
+	return new Promise((ready, fail) => {
+		const child = spawn(bun, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+		children.push(child);
+		let seen = false;
+		child.stdout.on("data", (chunk) => {
+			for (const line of chunk.toString().split("\n")) {
+				if (!seen && readyPattern.test(line)) {
+					seen = true;
+					ready(line);
+				} else if (line.trim()) process.stdout.write(`${line}\n`);
+			}
+		});
+		child.on("exit", (code) => {
+			if (!seen) fail(new Error(`${name} exited with ${code} before it was ready`));
+			else if (!stopping) shutdown(`${name} exited with ${code}`, 1);
+		});
+	});
+}
+
+let stopping = false;
+async function shutdown(reason, code = 0) {
+	if (stopping) return;
+	stopping = true;
+	if (reason) console.error(`foundry dev: ${reason}; stopping`);
+	await Promise.all(
+		children.map(
+			(c) =>
+				new Promise((done) => {
+					if (c.exitCode !== null || c.signalCode !== null) return done();
+					c.once("exit", done);
+					c.kill("SIGTERM");
+				}),
+		),
+	);
+	process.exit(code);
+}
+process.on("SIGINT", () => shutdown());
+process.on("SIGTERM", () => shutdown());
+
+try {
+	await start("github-sim", ["src/main.ts", "--port", simPort, "--demo", "--data", join(dataDir, "github-sim")], join(root, "packages/github-sim"), {}, /github-sim ready on/);
+	const backendLine = await start("backend", ["src/main.ts"], join(root, "packages/backend"), {
+		FOUNDRY_DATA_DIR: dataDir,
+		FOUNDRY_GITHUB_URL: simUrl,
+		FOUNDRY_GITHUB_API_URL: `${simUrl}/api/v3`,
+	}, /Foundry backend ready on/);
+	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world)`);
+} catch (err) {
+	await shutdown(err.message, 1);
+}
