@@ -92,6 +92,11 @@ describe("git over smart HTTP, webhooks and merges", () => {
 		await expect(git(["clone", "--quiet", cloneUrl(null), "anon"])).rejects.toThrow();
 		await expect(git(["clone", "--quiet", cloneUrl("ghp_wrong"), "wrong"])).rejects.toThrow();
 		expect(existsSync(join(tmp, "anon"))).toBe(false);
+		// <login>:<token> works as well as x-access-token:<token>, as on GitHub.
+		const asLogin = new URL(cloneUrl(tokenOf("hubot")));
+		asLogin.username = "hubot";
+		await git(["clone", "--quiet", asLogin.toString(), "as-login"]);
+		expect(existsSync(join(tmp, "as-login", "README.md"))).toBe(true);
 
 		const repoDir = join(tmp, "widgets");
 		await git(["checkout", "--quiet", "-b", "feature/gears"], repoDir);
@@ -146,5 +151,28 @@ describe("git over smart HTTP, webhooks and merges", () => {
 		await sim.control("POST", `/deliveries/${first.id}/redeliver`);
 		const again = receiver.received[receiver.received.length - 1]!;
 		expect(again.headers["x-github-delivery"]).toBe(first.guid);
+	});
+
+	it("merges with a merge commit (two parents) and refuses a conflicting merge with 405", async () => {
+		const repoDir = join(tmp, "widgets");
+		const o = new Octokit({ auth: tokenOf("octocat"), baseUrl: sim.api, log: silent });
+		await git(["fetch", "--quiet", "origin"], repoDir);
+		for (const [branch, content] of [["feature/a", "a\n"], ["feature/b", "b\n"]] as const) {
+			await git(["checkout", "--quiet", "-B", branch, "origin/main"], repoDir);
+			writeFileSync(join(repoDir, "same.txt"), content);
+			await git(["add", "."], repoDir);
+			await git(["commit", "--quiet", "-m", branch], repoDir);
+			await git(["push", "--quiet", "origin", branch], repoDir);
+		}
+		const a = await o.rest.pulls.create({ owner: "acme", repo: "widgets", title: "A", head: "feature/a", base: "main" });
+		const b = await o.rest.pulls.create({ owner: "acme", repo: "widgets", title: "B", head: "feature/b", base: "main" });
+		const merged = await o.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: a.data.number, merge_method: "merge" });
+		await git(["fetch", "--quiet", "origin"], repoDir);
+		const { stdout } = await git(["rev-list", "--parents", "-n", "1", "origin/main"], repoDir);
+		expect(stdout.trim().split(" ")).toHaveLength(3);
+		expect(stdout.startsWith(merged.data.sha)).toBe(true);
+		const conflict = await o.rest.pulls.merge({ owner: "acme", repo: "widgets", pull_number: b.data.number }).then(() => 200, (e: { status: number }) => e.status);
+		expect(conflict).toBe(405);
+		expect((await o.rest.pulls.get({ owner: "acme", repo: "widgets", pull_number: b.data.number })).data.state).toBe("open");
 	});
 });
