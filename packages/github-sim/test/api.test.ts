@@ -46,6 +46,19 @@ describe("github-sim REST", () => {
 		expect(perm.data.permission).toBe("write");
 	});
 
+	it("serves accounts, org membership and the user's installations", async () => {
+		const o = octo(tokenOf("hubot"));
+		expect((await o.rest.users.getByUsername({ username: "acme" })).data).toMatchObject({ login: "acme", type: "Organization" });
+		expect((await o.rest.orgs.get({ org: "acme" })).data).toMatchObject({ login: "acme", name: "Acme Corp" });
+		const membership = await o.rest.orgs.getMembershipForUser({ org: "acme", username: "hubot" });
+		expect(membership.data).toMatchObject({ state: "active", role: "member" });
+		const installs = await o.rest.apps.listInstallationsForAuthenticatedUser();
+		expect(installs.data.total_count).toBe(1);
+		expect(installs.data.installations[0]).toMatchObject({ account: { login: "acme" }, repository_selection: "all" });
+		const emails = await o.rest.users.listEmailsForAuthenticatedUser();
+		expect(emails.data).toEqual([expect.objectContaining({ email: "hubot@example.com", primary: true, verified: true })]);
+	});
+
 	it("answers 401 for a bad token and 404 for a private repo the caller may not see", async () => {
 		expect(await status(octo("ghp_not-a-real-token").rest.users.getAuthenticated())).toBe(401);
 		const outsider = (await (await sim.control("POST", "/users", { login: "mallory" })).json()) as { token: string };
