@@ -1,111 +1,152 @@
-// Bare repositories on disk, <rootDir>/<owner>/<name>.git, driven with the git CLI: creation
-// with a real initial commit, branches and refs, and real merges (merge commit or squash).
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, renameSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Bare repositories on disk, <rootDir>/<owner>/<name>.git, driven with the git CLI: creation with a
+// real initial commit, branches and refs, commits, compare, and real merges (merge commit or squash).
+import { existsSync, mkdirSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { type Author, type FileChanges, identityArgs, writeCommit, ZERO_SHA } from "./commits.ts";
+import { GitAlreadyExistsError, GitCommandError, GitConflictError, GitInvalidNameError, GitNotFoundError } from "./errors.ts";
+import { git, runGit } from "./exec.ts";
 
-const GIT_TIMEOUT_MS = 30_000;
+export type { Author, FileChanges } from "./commits.ts";
+export { ZERO_SHA } from "./commits.ts";
+export { GitAlreadyExistsError, GitCommandError, GitConflictError, GitError, GitInvalidNameError, GitNotFoundError } from "./errors.ts";
 
-export class GitConflictError extends Error {
-	override name = "GitConflictError";
+export const DEFAULT_AUTHOR: Author = { name: "GitHub Simulator", email: "sim@github.local" };
+
+export interface CreateRepoOptions {
+	defaultBranch?: string;
+	/** Files of the initial commit; default a README.md. An empty object makes an empty repository. */
+	initialFiles?: Record<string, string>;
+	author?: Author;
 }
 
-export interface Author {
-	name: string;
-	email: string;
+export interface MergeOptions {
+	base: string;
+	/** A branch name, or any revision (a sha) when no such branch exists. */
+	head: string;
+	method: "merge" | "squash";
+	message: string;
+	author: Author;
 }
 
-function run(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<{ stdout: string; code: number; stderr: string }> {
-	return new Promise((done, fail) => {
-		const child = execFile(
-			"git",
-			args,
-			{ cwd: opts.cwd, timeout: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", ...opts.env } },
-			(err, stdout, stderr) => {
-				const code = err && typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : err ? -1 : 0;
-				if (err && code === -1) fail(new Error(`git ${args[0]} failed: ${stderr || err.message}`));
-				else done({ stdout, stderr, code });
-			},
-		);
-		if (opts.input !== undefined) child.stdin?.end(opts.input);
-	});
+export interface Comparison {
+	aheadBy: number;
+	behindBy: number;
+	mergeable: boolean;
 }
 
-async function git(args: string[], opts: { env?: Record<string, string> } = {}): Promise<string> {
-	const r = await run(args, opts);
-	if (r.code !== 0) throw new Error(`git ${args.join(" ")} exited ${r.code}: ${r.stderr.trim()}`);
-	return r.stdout.trim();
+/** GitHub's charset for owners and repository names; "." / ".." and a ".git" suffix are refused. */
+export function isValidRepoSegment(segment: string): boolean {
+	return /^[A-Za-z0-9._-]{1,100}$/.test(segment) && segment !== "." && segment !== ".." && !segment.toLowerCase().endsWith(".git");
 }
 
-const authorEnv = (a: Author): Record<string, string> => ({
-	GIT_AUTHOR_NAME: a.name,
-	GIT_AUTHOR_EMAIL: a.email,
-	GIT_COMMITTER_NAME: a.name,
-	GIT_COMMITTER_EMAIL: a.email,
-});
+const heads = (branch: string) => `refs/heads/${branch}`;
 
 export class GitRepos {
 	readonly rootDir: string;
+	readonly #locks = new Map<string, Promise<void>>();
 
 	constructor(opts: { rootDir: string }) {
 		this.rootDir = opts.rootDir;
 		mkdirSync(this.rootDir, { recursive: true });
 	}
 
+	/** Where the bare repository lives; throws GitInvalidNameError for unsafe names. */
 	path(owner: string, name: string): string {
+		for (const segment of [owner, name]) {
+			if (!isValidRepoSegment(segment)) throw new GitInvalidNameError(`invalid owner or repository name: ${JSON.stringify(segment)}`);
+		}
 		return join(this.rootDir, owner, `${name}.git`);
 	}
 
 	exists(owner: string, name: string): boolean {
-		return existsSync(this.path(owner, name));
+		return isValidRepoSegment(owner) && isValidRepoSegment(name) && existsSync(this.path(owner, name));
 	}
 
-	async create(owner: string, name: string, opts: { defaultBranch?: string; initialFiles?: Record<string, string>; author?: Author } = {}): Promise<void> {
-		const dir = this.path(owner, name);
-		const branch = opts.defaultBranch ?? "main";
-		mkdirSync(dirname(dir), { recursive: true });
-		await git(["init", "--quiet", "--bare", "-b", branch, dir]);
-		const files = opts.initialFiles ?? { "README.md": `# ${name}\n` };
-		if (Object.keys(files).length === 0) return;
-		const work = mkdtempSync(join(tmpdir(), "github-sim-init-"));
+	/** Runs `fn` while no other exclusive section of the same repository runs (pushes, merges). */
+	async exclusive<T>(owner: string, name: string, fn: () => Promise<T>): Promise<T> {
+		const key = `${owner}/${name}`;
+		const previous = this.#locks.get(key);
+		let release: (() => void) | undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		this.#locks.set(key, gate);
+		if (previous) await previous;
 		try {
-			for (const [path, content] of Object.entries(files)) {
-				mkdirSync(dirname(join(work, path)), { recursive: true });
-				writeFileSync(join(work, path), content);
-			}
-			const env = { ...authorEnv(opts.author ?? { name: "GitHub Simulator", email: "sim@github.local" }), GIT_INDEX_FILE: join(work, ".index") };
-			const base = [`--git-dir=${dir}`, `--work-tree=${work}`];
-			await git([...base, "add", "-A", "--", ":!.index"], { env });
-			await git([...base, "commit", "--quiet", "-m", "Initial commit"], { env });
+			return await fn();
 		} finally {
-			rmSync(work, { recursive: true, force: true });
+			release?.();
+			if (this.#locks.get(key) === gate) this.#locks.delete(key);
+		}
+	}
+
+	/** Creates the bare repository; returns the initial commit (null when created empty). */
+	async create(owner: string, name: string, opts: CreateRepoOptions = {}): Promise<{ sha: string | null }> {
+		const dir = this.path(owner, name);
+		if (existsSync(dir)) throw new GitAlreadyExistsError(`repository ${owner}/${name} already exists`);
+		const branch = opts.defaultBranch ?? "main";
+		await mkdir(dirname(dir), { recursive: true });
+		try {
+			await git(["init", "--quiet", "--bare", "-b", branch, dir]);
+			const files = opts.initialFiles ?? { "README.md": `# ${name}\n` };
+			if (Object.keys(files).length === 0) return { sha: null };
+			const author = opts.author ?? DEFAULT_AUTHOR;
+			const sha = await writeCommit({ gitDir: dir, ref: heads(branch), parent: null, files, message: "Initial commit", author });
+			return { sha };
+		} catch (err) {
+			// Leave no half-made repository behind; the caller gets the original error.
+			await rm(dir, { recursive: true, force: true });
+			throw err;
 		}
 	}
 
 	async delete(owner: string, name: string): Promise<void> {
-		rmSync(this.path(owner, name), { recursive: true, force: true });
+		await rm(this.path(owner, name), { recursive: true, force: true });
 	}
 
 	async rename(owner: string, name: string, newOwner: string, newName: string): Promise<void> {
+		const source = this.#existing(owner, name);
 		const target = this.path(newOwner, newName);
-		mkdirSync(dirname(target), { recursive: true });
-		renameSync(this.path(owner, name), target);
+		if (existsSync(target)) throw new GitAlreadyExistsError(`repository ${newOwner}/${newName} already exists`);
+		await mkdir(dirname(target), { recursive: true });
+		await rename(source, target);
 	}
 
+	/** Creates `branch` at the tip of branch `from`; returns its sha. */
 	async createBranch(owner: string, name: string, branch: string, from: string): Promise<string> {
-		const dir = this.path(owner, name);
-		const sha = await git([`--git-dir=${dir}`, "rev-parse", `refs/heads/${from}`]);
-		await git([`--git-dir=${dir}`, "update-ref", `refs/heads/${branch}`, sha]);
+		const dir = this.#existing(owner, name);
+		const sha = await this.#branchSha(dir, from);
+		if (!sha) throw new GitNotFoundError(`branch ${from} not found in ${owner}/${name}`);
+		const created = await runGit([`--git-dir=${dir}`, "update-ref", heads(branch), sha, ZERO_SHA]);
+		if (created.exitCode !== 0) {
+			if (await this.#branchSha(dir, branch)) throw new GitAlreadyExistsError(`branch ${branch} already exists in ${owner}/${name}`);
+			throw new GitCommandError(["update-ref", heads(branch)], created.exitCode, created.stderr);
+		}
 		return sha;
 	}
 
+	/** Commits file changes on `branch` (created from branch `from` when missing); returns the sha. */
+	async commitFiles(
+		owner: string,
+		name: string,
+		opts: { branch: string; files: FileChanges; message: string; author: Author; from?: string },
+	): Promise<{ sha: string }> {
+		const dir = this.#existing(owner, name);
+		return this.exclusive(owner, name, async () => {
+			const tip = await this.#branchSha(dir, opts.branch);
+			const parent = tip ?? (opts.from === undefined ? null : await this.#branchSha(dir, opts.from));
+			if (!parent) throw new GitNotFoundError(`branch ${opts.from ?? opts.branch} not found in ${owner}/${name}`);
+			const input = { gitDir: dir, ref: heads(opts.branch), parent, files: opts.files, message: opts.message, author: opts.author };
+			return { sha: await writeCommit({ ...input, expected: tip }) };
+		});
+	}
+
+	/** Every ref (refs/heads/*, refs/tags/*, …) with the object it points at. */
 	async refs(owner: string, name: string): Promise<Map<string, string>> {
-		const out = await git([`--git-dir=${this.path(owner, name)}`, "for-each-ref", "--format=%(refname) %(objectname)"]);
+		const out = await git([`--git-dir=${this.#existing(owner, name)}`, "for-each-ref", "--format=%(objectname) %(refname)"]);
 		const refs = new Map<string, string>();
 		for (const line of out.split("\n")) {
-			const [ref, sha] = line.split(" ");
-			if (ref && sha) refs.set(ref, sha);
+			const space = line.indexOf(" ");
+			if (space > 0) refs.set(line.slice(space + 1), line.slice(0, space));
 		}
 		return refs;
 	}
@@ -115,26 +156,74 @@ export class GitRepos {
 		for (const [ref, sha] of await this.refs(owner, name)) {
 			if (ref.startsWith("refs/heads/")) out.push({ name: ref.slice("refs/heads/".length), sha });
 		}
-		return out.sort((a, b) => a.name.localeCompare(b.name));
+		return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	}
 
+	/** The commit a branch name, full ref or (abbreviated) sha names; null when it names none. */
 	async resolveRef(owner: string, name: string, ref: string): Promise<string | null> {
-		const r = await run([`--git-dir=${this.path(owner, name)}`, "rev-parse", "--verify", "--quiet", ref]);
-		return r.code === 0 ? r.stdout.trim() : null;
+		return this.#resolve(this.#existing(owner, name), ref);
 	}
 
 	/** Merges head into base inside the bare repository and moves base. Throws GitConflictError. */
-	async merge(owner: string, name: string, opts: { base: string; head: string; method: "merge" | "squash"; message: string; author: Author }): Promise<{ sha: string }> {
-		const dir = [`--git-dir=${this.path(owner, name)}`];
-		const baseSha = await git([...dir, "rev-parse", `refs/heads/${opts.base}`]);
-		const headSha = await git([...dir, "rev-parse", `refs/heads/${opts.head}`]);
-		const merged = await run([...dir, "merge-tree", "--write-tree", baseSha, headSha]);
-		if (merged.code === 1) throw new GitConflictError(`merging ${opts.head} into ${opts.base} conflicts`);
-		if (merged.code !== 0) throw new Error(`git merge-tree failed: ${merged.stderr.trim()}`);
-		const tree = merged.stdout.split("\n")[0]?.trim() ?? "";
-		const parents = opts.method === "merge" ? ["-p", baseSha, "-p", headSha] : ["-p", baseSha];
-		const sha = await git([...dir, "commit-tree", tree, ...parents, "-m", opts.message], { env: authorEnv(opts.author) });
-		await git([...dir, "update-ref", `refs/heads/${opts.base}`, sha, baseSha]);
-		return { sha };
+	async merge(owner: string, name: string, opts: MergeOptions): Promise<{ sha: string }> {
+		const dir = this.#existing(owner, name);
+		return this.exclusive(owner, name, async () => {
+			const { baseSha, headSha } = await this.#pair(dir, `${owner}/${name}`, opts.base, opts.head);
+			const tree = await this.#mergeTree(dir, baseSha, headSha);
+			if (typeof tree !== "string") {
+				throw new GitConflictError(`merging ${opts.head} into ${opts.base} conflicts in ${tree.conflicts.join(", ")}`, tree.conflicts);
+			}
+			const parents = opts.method === "merge" ? ["-p", baseSha, "-p", headSha] : ["-p", baseSha];
+			const gitDir = `--git-dir=${dir}`;
+			const sha = await git([...identityArgs(opts.author), gitDir, "commit-tree", tree, ...parents, "-m", opts.message]);
+			// Compare-and-swap: fails rather than overwrite a base that moved since we read it.
+			await git([gitDir, "update-ref", heads(opts.base), sha, baseSha]);
+			return { sha };
+		});
+	}
+
+	/** How head relates to base, like GitHub's compare: commits ahead/behind and a clean merge. */
+	async compare(owner: string, name: string, base: string, head: string): Promise<Comparison> {
+		const dir = this.#existing(owner, name);
+		const { baseSha, headSha } = await this.#pair(dir, `${owner}/${name}`, base, head);
+		const counts = await git([`--git-dir=${dir}`, "rev-list", "--left-right", "--count", `${baseSha}...${headSha}`]);
+		const [behind, ahead] = counts.split(/\s+/).map((n) => Number.parseInt(n, 10));
+		const tree = await this.#mergeTree(dir, baseSha, headSha);
+		return { aheadBy: ahead ?? 0, behindBy: behind ?? 0, mergeable: typeof tree === "string" };
+	}
+
+	#existing(owner: string, name: string): string {
+		const dir = this.path(owner, name);
+		if (!existsSync(dir)) throw new GitNotFoundError(`repository ${owner}/${name} not found`);
+		return dir;
+	}
+
+	async #resolve(dir: string, ref: string): Promise<string | null> {
+		// A leading "-" would be read as an option; no ref or sha starts with one.
+		if (ref.startsWith("-") || ref.length === 0) return null;
+		const result = await runGit([`--git-dir=${dir}`, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+		return result.exitCode === 0 ? result.stdout.trim() : null;
+	}
+
+	#branchSha(dir: string, branch: string): Promise<string | null> {
+		return this.#resolve(dir, heads(branch));
+	}
+
+	async #pair(dir: string, repo: string, base: string, head: string): Promise<{ baseSha: string; headSha: string }> {
+		const baseSha = await this.#branchSha(dir, base);
+		if (!baseSha) throw new GitNotFoundError(`branch ${base} not found in ${repo}`);
+		const headSha = (await this.#branchSha(dir, head)) ?? (await this.#resolve(dir, head));
+		if (!headSha) throw new GitNotFoundError(`branch or commit ${head} not found in ${repo}`);
+		return { baseSha, headSha };
+	}
+
+	/** The merged tree, or the conflicting paths (merge-tree exits 1 on conflicts, ≥ 2 on errors). */
+	async #mergeTree(dir: string, baseSha: string, headSha: string): Promise<string | { conflicts: string[] }> {
+		const args = [`--git-dir=${dir}`, "merge-tree", "--write-tree", "--name-only", "--no-messages", baseSha, headSha];
+		const result = await runGit(args);
+		const [tree = "", ...rest] = result.stdout.split("\n");
+		if (result.exitCode === 0) return tree.trim();
+		if (result.exitCode !== 1) throw new GitCommandError(args, result.exitCode, result.stderr);
+		return { conflicts: [...new Set(rest.filter((line) => line.length > 0))] };
 	}
 }

@@ -105,9 +105,10 @@ export function controlRoutes(sim: Sim) {
 		const id = c.req.param("id");
 		const delivery = sim.webhooks.deliveries().find((d) => String(d.id) === id);
 		if (!delivery) throw new SimError(404, "no such delivery");
-		sim.webhooks.redeliver(delivery.id);
+		const copy = sim.webhooks.redeliver(delivery.id);
+		if (!copy) throw new SimError(422, "the app has no active webhook");
 		await sim.webhooks.idle();
-		return c.json({ ok: true });
+		return c.json({ ok: true, id: copy.id });
 	});
 	app.post("/deliveries/idle", async (c) => {
 		await sim.webhooks.idle();
