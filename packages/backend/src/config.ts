@@ -32,6 +32,15 @@ const envSchema = z.object({
 	// GitHub (or GHES, or the local simulator): web base for OAuth, API base for REST. Used from step 3 on.
 	FOUNDRY_GITHUB_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
 	FOUNDRY_GITHUB_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+	// The GitHub App's OAuth client (sign-in). Without it the backend runs but nobody can sign in.
+	FOUNDRY_GITHUB_CLIENT_ID: optionalText,
+	FOUNDRY_GITHUB_CLIENT_SECRET: optionalText,
+	// Public base URL of this backend (OAuth callbacks, cookies); http://HOST:PORT by default.
+	FOUNDRY_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+	// Signs sessions and encrypts GitHub tokens at rest. Generated into the data dir when unset.
+	FOUNDRY_AUTH_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+	FOUNDRY_AUTH_CACHE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).max(300_000).default(10_000),
+	FOUNDRY_TRUSTED_ORIGINS: optionalText,
 });
 
 export interface Config {
@@ -39,7 +48,9 @@ export interface Config {
 	port: number;
 	dataDir: string;
 	logLevel: z.infer<typeof envSchema>["FOUNDRY_LOG_LEVEL"];
-	github: { webUrl: string; apiUrl: string };
+	github: { webUrl: string; apiUrl: string; clientId: string | undefined; clientSecret: string | undefined };
+	publicUrl: string;
+	auth: { secret: string | undefined; cacheMs: number; trustedOrigins: string[] };
 	engine:
 		| { mode: "local"; port: number }
 		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
@@ -65,12 +76,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
 	}
 	const e = parsed.data;
+	if ((e.FOUNDRY_GITHUB_CLIENT_ID === undefined) !== (e.FOUNDRY_GITHUB_CLIENT_SECRET === undefined)) {
+		throw new ConfigError("invalid configuration: FOUNDRY_GITHUB_CLIENT_ID and FOUNDRY_GITHUB_CLIENT_SECRET must be set together");
+	}
 	return {
 		host: e.FOUNDRY_HOST,
 		port: e.FOUNDRY_PORT,
 		dataDir: e.FOUNDRY_DATA_DIR ?? defaultDataDir(env),
 		logLevel: e.FOUNDRY_LOG_LEVEL,
-		github: { webUrl: e.FOUNDRY_GITHUB_URL ?? "https://github.com", apiUrl: e.FOUNDRY_GITHUB_API_URL ?? "https://api.github.com" },
+		github: {
+			webUrl: (e.FOUNDRY_GITHUB_URL ?? "https://github.com").replace(/\/+$/, ""),
+			apiUrl: (e.FOUNDRY_GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
+			clientId: e.FOUNDRY_GITHUB_CLIENT_ID,
+			clientSecret: e.FOUNDRY_GITHUB_CLIENT_SECRET,
+		},
+		publicUrl: (e.FOUNDRY_PUBLIC_URL ?? `http://${e.FOUNDRY_HOST}:${e.FOUNDRY_PORT}`).replace(/\/+$/, ""),
+		auth: {
+			secret: e.FOUNDRY_AUTH_SECRET,
+			cacheMs: e.FOUNDRY_AUTH_CACHE_MS,
+			trustedOrigins: (e.FOUNDRY_TRUSTED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+		},
 		engine: e.FOUNDRY_ENGINE_ENDPOINT
 			? {
 					mode: "external",

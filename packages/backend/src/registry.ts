@@ -2,10 +2,13 @@
 import { setup } from "rivetkit";
 import type { Client } from "rivetkit/client";
 import { auditLogActor } from "./actors/audit-log/index.ts";
+import { authIndexActor } from "./actors/auth-index/index.ts";
 import type { ActorDeps } from "./actors/shared/deps.ts";
-import type { PeerClient } from "./actors/shared/peers.ts";
+import type { RawPeerClient } from "./actors/shared/peers.ts";
+import type { AuthStoreClient } from "./auth/adapter.ts";
 import { organizationActor } from "./actors/organization/index.ts";
 import { taskActor } from "./actors/task/index.ts";
+import { userActor } from "./actors/user/index.ts";
 
 export interface EngineOptions {
 	/** Locally spawned engine (the embedded default): its guard port. */
@@ -23,6 +26,8 @@ export function createActors(deps: ActorDeps) {
 		organization: organizationActor(deps),
 		task: taskActor(deps),
 		auditLog: auditLogActor(deps),
+		user: userActor(deps),
+		authIndex: authIndexActor(deps),
 	};
 }
 
@@ -43,6 +48,6 @@ export function createRegistry(deps: ActorDeps, engine: EngineOptions) {
 export type AppRegistry = ReturnType<typeof createRegistry>;
 
 /** Compile-time proof that the real client satisfies the slice actors use to reach each other. */
-export type PeerClientCheck = Client<AppRegistry> extends PeerClient ? true : never;
+export type PeerClientCheck = Client<AppRegistry> extends RawPeerClient & AuthStoreClient ? true : never;
 const peerClientCheck: PeerClientCheck = true;
 void peerClientCheck;

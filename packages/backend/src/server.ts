@@ -8,6 +8,7 @@ import { prepareEngineEnv } from "./engine/runtime-env.ts";
 import { createApp } from "./http/app.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
 import { createRegistry } from "./registry.ts";
+import { setupAuth } from "./auth/setup.ts";
 import { HTTP_PATH } from "@foundry/shared";
 import { VERSION } from "./version.ts";
 
@@ -25,8 +26,17 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	// If an engine already answers on our port we reuse it and must not stop it on exit.
 	const ownsEngine = config.engine.mode === "local" && !(await engineReachable(engine, 300));
 
+	const authSetup = setupAuth(config, log);
+	const auth = authSetup.createAuth(
+		config.engine.mode === "external"
+			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
+			: { endpoint: engine },
+	);
 	const app = createApp({
 		log,
+		auth,
+		authSecret: authSetup.secret,
+		whoami: (h) => authSetup.whoami(h),
 		engineUrl: engine,
 		version: VERSION,
 		startedAt,
@@ -40,7 +50,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		idleTimeout: 0,
 		fetch(req, srv) {
 			if (isRivetUpgrade(req, HTTP_PATH.rivet)) {
-				if (upgradeToBridge(req, srv, engine)) return undefined;
+				if (upgradeToBridge(req, srv, engine, authSetup.secret)) return undefined;
 				return new Response("websocket upgrade failed", { status: 400 });
 			}
 			return app.fetch(req, srv);
@@ -49,7 +59,13 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	});
 
 	const registry = createRegistry(
-		{ logger: log },
+		{
+			logger: log,
+			internalParams: authSetup.resolver.internalParams,
+			principals: authSetup.resolver,
+			github: authSetup.github,
+			secrets: authSetup.secrets,
+		},
 		config.engine.mode === "external"
 			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
 			: { enginePort: config.engine.port },
@@ -63,6 +79,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		await registry.startAndWait();
 	} catch (err) {
 		await server.stop(true);
+		await authSetup.dispose();
 		await registry.shutdown();
 		await stopEngine();
 		throw err;
@@ -76,6 +93,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	async function shutdown() {
 		log.info("shutting down");
 		await server.stop(true);
+		await authSetup.dispose();
 		await registry.shutdown();
 		await stopEngine();
 		log.info("stopped");

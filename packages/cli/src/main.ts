@@ -42,6 +42,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 		const client = createFoundryClient({
 			endpoint: stringFlag(args.flags, "endpoint") ?? io.env.FOUNDRY_ENDPOINT,
 			org: stringFlag(args.flags, "org") ?? io.env.FOUNDRY_ORG,
+			token: io.env.FOUNDRY_TOKEN,
 		});
 		try {
 			const output = await command.run(client, args);

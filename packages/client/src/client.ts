@@ -3,11 +3,17 @@ import type { AppRegistry } from "@foundry/backend/registry";
 import {
 	type AuditPage,
 	auditLogKey,
+	type ApiTokenInfo,
+	type ConnParams,
+	type CreatedApiToken,
 	type CreateTaskInput,
-	DEFAULT_ORG_ID,
+	type FeedEntry,
+	FoundryError,
 	HTTP_PATH,
 	type ListAuditInput,
 	type ListTasksInput,
+	type Notification,
+	type OrganizationMember,
 	type OrganizationSnapshot,
 	orgIdSchema,
 	organizationKey,
@@ -19,6 +25,10 @@ import {
 	type TaskSummary,
 	taskIdSchema,
 	taskKey,
+	type TaskUserState,
+	type UserProfile,
+	type UserUpdatedEvent,
+	userKey,
 } from "@foundry/shared";
 import { type Client, createClient } from "rivetkit/client";
 import { call } from "./errors.ts";
@@ -29,8 +39,16 @@ export const DEFAULT_ENDPOINT = "http://127.0.0.1:7741";
 export interface FoundryClientOptions {
 	/** Backend base URL (the CLI reads --endpoint or FOUNDRY_ENDPOINT). */
 	endpoint?: string;
-	/** Organization id; "default" until sign-in (step 3) brings real organizations. */
+	/** Organization id; the signed-in user's active organization when omitted. */
 	org?: string;
+	/** A personal API token (`fdy_…`) or a session token. Browsers use their session cookie instead. */
+	token?: string;
+}
+
+export interface WhoAmI {
+	userId: string;
+	login: string;
+	organizations: Record<string, "admin" | "member">;
 }
 
 export interface HealthReport {
@@ -42,20 +60,57 @@ export interface HealthReport {
 
 export class FoundryClient {
 	readonly endpoint: string;
-	readonly orgId: string;
 	readonly #rivet: Client<AppRegistry>;
+	readonly #params: ConnParams;
+	readonly #token: string | undefined;
+	#orgId: string | null;
+	#whoami: Promise<WhoAmI> | null = null;
 
 	constructor(options: FoundryClientOptions = {}) {
 		this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
-		this.orgId = parseInput(orgIdSchema, options.org ?? DEFAULT_ORG_ID, "organization id");
+		this.#orgId = options.org === undefined ? null : parseInput(orgIdSchema, options.org, "organization id");
+		this.#token = options.token;
+		this.#params = options.token ? { token: options.token } : {};
 		this.#rivet = createClient<AppRegistry>({
 			endpoint: `${this.endpoint}${HTTP_PATH.rivet}`,
 			disableMetadataLookup: true,
 		});
 	}
 
-	#org() {
-		return this.#rivet.organization.getOrCreate(organizationKey(this.orgId));
+	/** The organization this client acts in (resolved from the user's active organization if not given). */
+	async orgId(): Promise<string> {
+		if (this.#orgId) return this.#orgId;
+		const profile = await this.me.profile();
+		if (!profile.activeOrgId) {
+			throw new FoundryError("PRECONDITION_FAILED", "you have no organization yet; run `foundry org list` after sign-in completes");
+		}
+		this.#orgId = profile.activeOrgId;
+		return this.#orgId;
+	}
+
+	/** Who the credentials belong to (GET /v1/whoami), cached per client. */
+	whoami(): Promise<WhoAmI> {
+		this.#whoami ??= this.#call(async () => {
+			const res = await fetch(`${this.endpoint}${HTTP_PATH.whoami}`, {
+				headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
+			});
+			const body = (await res.json()) as WhoAmI & { code?: string; message?: string };
+			if (!res.ok) throw FoundryError.fromPayload({ code: body.code === "UNAUTHORIZED" ? "UNAUTHORIZED" : "INTERNAL", message: body.message ?? `HTTP ${res.status}` });
+			return body;
+		}).catch((err: unknown) => {
+			this.#whoami = null;
+			throw err;
+		});
+		return this.#whoami;
+	}
+
+	async #org() {
+		return this.#rivet.organization.getOrCreate(organizationKey(await this.orgId()), { params: this.#params });
+	}
+
+	async #user() {
+		const { userId } = await this.whoami();
+		return this.#rivet.user.getOrCreate(userKey(userId), { params: this.#params });
 	}
 
 	#call<T>(run: () => Promise<T>): Promise<T> {
@@ -63,13 +118,15 @@ export class FoundryClient {
 	}
 
 	readonly repos = {
-		add: (url: string): Promise<Repo> => this.#call(() => this.#org().addRepo({ url })),
-		list: (): Promise<Repo[]> => this.#call(() => this.#org().listRepos()),
+		add: (url: string): Promise<Repo> => this.#call(async () => (await this.#org()).addRepo({ url })),
+		list: (): Promise<Repo[]> => this.#call(async () => (await this.#org()).listRepos()),
 	};
 
 	readonly tasks = {
-		create: (input: CreateTaskInput): Promise<TaskRecord> => this.#call(() => this.#org().createTask(input)),
-		list: (input: ListTasksInput = {}): Promise<TaskSummary[]> => this.#call(() => this.#org().listTasks(input)),
+		setOwner: (taskId: string, userId: string): Promise<TaskRecord> =>
+			this.#call(async () => (await this.#task(taskId)).setOwner({ userId })),
+		create: (input: CreateTaskInput): Promise<TaskRecord> => this.#call(async () => (await this.#org()).createTask(input)),
+		list: (input: ListTasksInput = {}): Promise<TaskSummary[]> => this.#call(async () => (await this.#org()).listTasks(input)),
 		get: (taskId: string): Promise<TaskRecord> => this.#call(async () => (await this.#task(taskId)).get()),
 		rename: (taskId: string, title: string): Promise<TaskRecord> =>
 			this.#call(async () => (await this.#task(taskId)).rename({ title })),
@@ -82,19 +139,72 @@ export class FoundryClient {
 
 	readonly audit = {
 		list: (input: ListAuditInput = {}): Promise<AuditPage> =>
-			this.#call(() => this.#rivet.auditLog.getOrCreate(auditLogKey(this.orgId)).list(input)),
+			this.#call(async () =>
+				this.#rivet.auditLog.getOrCreate(auditLogKey(await this.orgId()), { params: this.#params }).list(input),
+			),
 	};
 
 	readonly runtimeIssues = {
 		list: (opts: { includeCleared?: boolean } = {}): Promise<RuntimeIssue[]> =>
-			this.#call(() => this.#org().listRuntimeIssues(opts)),
+			this.#call(async () => (await this.#org()).listRuntimeIssues(opts)),
 		clear: (ids?: number[]): Promise<{ cleared: number }> =>
-			this.#call(() => this.#org().clearRuntimeIssues(ids ? { ids } : {})),
+			this.#call(async () => (await this.#org()).clearRuntimeIssues(ids ? { ids } : {})),
+	};
+
+	readonly members = {
+		list: (): Promise<OrganizationMember[]> => this.#call(async () => (await this.#org()).listMembers()),
+	};
+
+	/** The signed-in user: profile, organizations, API tokens, per-user state. */
+	readonly me = {
+		profile: (): Promise<UserProfile> =>
+			this.#call(async () => {
+				const p = await (await this.#user()).getProfile();
+				if (!p) throw new FoundryError("NOT_FOUND", "no profile for this user");
+				return p;
+			}),
+		update: (input: { defaultAgent?: string | null; defaultModel?: string | null }): Promise<UserProfile> =>
+			this.#call(async () => (await this.#user()).updateProfile(input)),
+		useOrganization: async (orgId: string): Promise<UserProfile> => {
+			const profile = await this.#call(async () => (await this.#user()).setActiveOrganization({ orgId }));
+			this.#orgId = profile.activeOrgId;
+			return profile;
+		},
+		refreshOrganizations: (): Promise<{ queued: true }> => this.#call(async () => (await this.#user()).refreshOrganizations()),
+		taskState: (taskId: string): Promise<TaskUserState> =>
+			this.#call(async () => (await this.#user()).getTaskState({ orgId: await this.orgId(), taskId })),
+		setDraft: (taskId: string, sessionId: string, text: string): Promise<TaskUserState> =>
+			this.#call(async () => (await this.#user()).setDraft({ orgId: await this.orgId(), taskId, sessionId, text })),
+		setActiveSession: (taskId: string, sessionId: string | null): Promise<TaskUserState> =>
+			this.#call(async () => (await this.#user()).setActiveSession({ orgId: await this.orgId(), taskId, sessionId })),
+		markSessionRead: (taskId: string, sessionId: string): Promise<TaskUserState> =>
+			this.#call(async () => (await this.#user()).markSessionRead({ orgId: await this.orgId(), taskId, sessionId })),
+		feed: (opts: { orgId?: string; limit?: number } = {}): Promise<FeedEntry[]> =>
+			this.#call(async () => (await this.#user()).listFeed(opts)),
+		notifications: (opts: { unreadOnly?: boolean; limit?: number } = {}): Promise<Notification[]> =>
+			this.#call(async () => (await this.#user()).listNotifications(opts)),
+		markNotificationsRead: (ids?: number[]): Promise<{ ids: number[] }> =>
+			this.#call(async () => (await this.#user()).markNotificationsRead(ids ? { ids } : {})),
+	};
+
+	readonly tokens = {
+		create: (name: string, opts: { expiresInDays?: number } = {}): Promise<CreatedApiToken> =>
+			this.#call(async () => (await this.#user()).createApiToken({ name, ...opts })),
+		list: (): Promise<ApiTokenInfo[]> => this.#call(async () => (await this.#user()).listApiTokens()),
+		revoke: (id: string): Promise<{ revoked: string }> => this.#call(async () => (await this.#user()).revokeApiToken({ id })),
 	};
 
 	/** The organization's sidebar state, kept current; `listener` gets a fresh snapshot on each change. */
-	subscribeOrganization(listener: (s: OrganizationSnapshot) => void, opts?: SubscribeOptions): Subscription {
-		return subscribeOrganization(this.endpoint, () => this.#org().connect(), listener, opts);
+	async subscribeOrganization(listener: (s: OrganizationSnapshot) => void, opts?: SubscribeOptions): Promise<Subscription> {
+		const handle = await this.#call(() => this.#org());
+		return subscribeOrganization(this.endpoint, () => handle.connect(), listener, opts);
+	}
+
+	/** The user's own changes (profile, task state, feed, notifications), live. */
+	async subscribeUser(listener: (e: UserUpdatedEvent) => void): Promise<{ close(): Promise<void> }> {
+		const conn = (await this.#call(() => this.#user())).connect();
+		conn.on("userUpdated", listener);
+		return { close: () => conn.dispose() };
 	}
 
 	/** One task's record, kept current. Fails with NOT_FOUND before connecting if the task does not exist. */
@@ -109,7 +219,7 @@ export class FoundryClient {
 
 	/** A trivial actor round trip (used by benchmarks as the latency floor). */
 	ping(): Promise<string> {
-		return this.#call(() => this.#org().ping());
+		return this.#call(async () => (await this.#org()).ping());
 	}
 
 	async health(): Promise<HealthReport> {
@@ -126,8 +236,8 @@ export class FoundryClient {
 	/** Resolves a task through the organization index first: unknown ids fail fast with NOT_FOUND. */
 	async #task(taskId: string) {
 		const id = parseInput(taskIdSchema, taskId, "task id");
-		await this.#org().getTaskSummary(id);
-		return this.#rivet.task.getOrCreate(taskKey(this.orgId, id));
+		await (await this.#org()).getTaskSummary(id);
+		return this.#rivet.task.getOrCreate(taskKey(await this.orgId(), id), { params: this.#params });
 	}
 }
 

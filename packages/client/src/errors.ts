@@ -16,6 +16,7 @@ export function toFoundryError(err: unknown, endpoint: string): FoundryError {
 		const details = e.metadata && typeof e.metadata === "object" ? (e.metadata as Record<string, unknown>) : undefined;
 		return new FoundryError(e.code, message, details && Object.keys(details).length > 0 ? details : undefined);
 	}
+	if (e.group === "auth" && e.code === "forbidden") return new FoundryError("FORBIDDEN", message);
 	if (e.group === "actor" && e.code === "not_found") return new FoundryError("NOT_FOUND", message);
 	if (e.group === "message") return new FoundryError("INVALID_INPUT", `request too large: ${message}`);
 	if (isConnectionFailure(err)) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyChange } from "./reduce.ts";
 
 const task = (id: string, updatedAt: number, status: TaskSummary["status"] = "idle"): TaskSummary => ({
-	id, repoId: "r_1", title: id, status, branch: id, owner: "o", updatedAt, prState: null, version: 1,
+	id, repoId: "r_1", title: id, status, branch: id, owner: "o", ownerLogin: "o", ownerAvatarUrl: null, updatedAt, prState: null, version: 1,
 });
 const empty: OrganizationSnapshot = { orgId: "o", version: 0, repos: [], tasks: [], openRuntimeIssues: 0 };
 

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFoundryClient, type FoundryClient } from "@foundry/client";
+import { type RunningSim, startSim } from "@foundry/github-sim/harness";
+import { signIn, type SignedIn } from "./auth-flow.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const BACKEND_DIR = join(REPO_ROOT, "packages/backend");
@@ -68,8 +70,17 @@ export interface TestBackend {
 	dataDir: string;
 	enginePort: number;
 	process: ChildProcess;
+	/** The GitHub simulator this backend signs in against. */
+	sim: RunningSim;
 	output(): string;
+	/** A client signed in as the default user (octocat, admin of acme), acting in `org` (acme). */
 	client(org?: string): FoundryClient;
+	/** Session token of the default user. */
+	token: string;
+	/** Signs a simulator user in through the real OAuth flow. */
+	signIn(login: string): Promise<SignedIn>;
+	/** A client for a session or API token. */
+	clientFor(token: string, org?: string): FoundryClient;
 	enginePid(): number | null;
 	/** SIGTERM, wait for exit. Keeps the data dir unless `cleanup` is set. */
 	stop(opts?: { cleanup?: boolean }): Promise<number | null>;
@@ -81,12 +92,22 @@ export interface StartOptions {
 	port?: number;
 	env?: Record<string, string>;
 	readyTimeoutMs?: number;
+	/** A running simulator to use (kept running on stop); by default each backend starts its own. */
+	sim?: RunningSim;
+	/** Sign in the default user and wait for their organizations (default true). */
+	signIn?: boolean;
 }
+
+export const DEFAULT_LOGIN = "octocat";
+export const DEFAULT_ORG = "acme";
 
 export async function startBackend(opts: StartOptions = {}): Promise<TestBackend> {
 	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "foundry-test-"));
 	const port = opts.port ?? (await freePort());
 	const enginePort = await freeEnginePort();
+	const ownsSim = opts.sim === undefined;
+	const sim = opts.sim ?? (await startSim(["--demo"]));
+	const { app } = await sim.world();
 	const child = spawn(bunBinary(), ["src/main.ts"], {
 		cwd: BACKEND_DIR,
 		env: {
@@ -96,6 +117,10 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			FOUNDRY_DATA_DIR: dataDir,
 			FOUNDRY_LOG_LEVEL: "warn",
 			CBOR_NATIVE_ACCELERATION_DISABLED: "true",
+			FOUNDRY_GITHUB_URL: sim.url,
+			FOUNDRY_GITHUB_API_URL: sim.api,
+			FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
+			FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
 			...opts.env,
 		},
 		stdio: ["ignore", "pipe", "pipe"],
@@ -109,6 +134,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 		await waitForReady(child, () => output, opts.readyTimeoutMs ?? 60_000);
 	} catch (err) {
 		await terminate(child);
+		if (ownsSim) await sim.stop();
 		throw err;
 	}
 
@@ -119,7 +145,29 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 	};
 	const handle = { child, enginePid };
 	live.add(handle);
+	const clientFor = (token: string, org?: string) => {
+		const c = createFoundryClient({ endpoint: url, org, token });
+		clients.push(c);
+		return c;
+	};
+	let token = "";
+	if (opts.signIn !== false) {
+		try {
+			token = (await signIn(url, DEFAULT_LOGIN)).sessionToken;
+			const probe = clientFor(token);
+			await eventually(async () => ((await probe.me.profile()).organizations.some((o) => o.orgId === DEFAULT_ORG) ? true : undefined), 20_000);
+		} catch (err) {
+			await terminate(child);
+			live.delete(handle);
+			if (ownsSim) await sim.stop();
+			throw new Error(`default sign-in failed: ${String(err)}\n${output}`);
+		}
+	}
 	return {
+		sim,
+		token,
+		signIn: (login) => signIn(url, login),
+		clientFor,
 		url,
 		dataDir,
 		enginePort,
@@ -127,14 +175,13 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 		output: () => output,
 		enginePid,
 		client(org?: string) {
-			const c = createFoundryClient({ endpoint: url, org });
-			clients.push(c);
-			return c;
+			return clientFor(token, org ?? DEFAULT_ORG);
 		},
 		async stop(stopOpts = {}) {
 			await Promise.allSettled(clients.map((c) => c.dispose()));
 			const code = await terminate(child);
 			live.delete(handle);
+			if (ownsSim) await sim.stop();
 			if (stopOpts.cleanup) rmSync(dataDir, { recursive: true, force: true });
 			return code;
 		},

@@ -65,7 +65,7 @@ describe("backend lifecycle", () => {
 		const watcher = createFoundryClient({ endpoint: first.url });
 		const snapshots: OrganizationSnapshot[] = [];
 		const errors: string[] = [];
-		const sub = watcher.subscribeOrganization((s) => snapshots.push(s), { onError: (e) => errors.push(e.code) });
+		const sub = await watcher.subscribeOrganization((s) => snapshots.push(s), { onError: (e) => errors.push(e.code) });
 		await sub.ready;
 		const before = await first.client().repos.add("https://example.com/acme/before");
 		await eventually(async () => (snapshots.at(-1)?.repos.some((r) => r.id === before.id) ? true : undefined));

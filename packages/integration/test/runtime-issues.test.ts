@@ -37,7 +37,7 @@ describe("runtime issues", () => {
 		expect(issues[0]).toMatchObject({ actorName: "task", actorKey: ["default", "t_aaaaaaaaaa"], code: "UPSTREAM_FAILED", clearedAt: null });
 
 		const snapshots: number[] = [];
-		const sub = client.subscribeOrganization((s) => snapshots.push(s.openRuntimeIssues));
+		const sub = await client.subscribeOrganization((s) => snapshots.push(s.openRuntimeIssues));
 		await sub.ready;
 		expect(snapshots.at(-1)).toBe(2);
 		expect(await client.runtimeIssues.clear([issues[1]!.id])).toEqual({ cleared: 1 });

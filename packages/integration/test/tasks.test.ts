@@ -166,7 +166,7 @@ describe("realtime", () => {
 	it("organization subscribers get consistent snapshots; task subscribers get updates", async () => {
 		const watcher = backend.client();
 		const snapshots: OrganizationSnapshot[] = [];
-		const sub = watcher.subscribeOrganization((s) => snapshots.push(s));
+		const sub = await watcher.subscribeOrganization((s) => snapshots.push(s));
 		await sub.ready;
 		const repo = await client.repos.add("https://example.com/acme/realtime");
 		const task = await client.tasks.create({ repo: repo.id, prompt: "Realtime task" });

@@ -4,11 +4,16 @@ export const ACTOR = {
 	organization: "organization",
 	task: "task",
 	auditLog: "auditLog",
+	user: "user",
+	authIndex: "authIndex",
 } as const;
 
 export const organizationKey = (orgId: string): string[] => [orgId];
 export const taskKey = (orgId: string, taskId: string): string[] => [orgId, taskId];
 export const auditLogKey = (orgId: string): string[] => [orgId];
+export const userKey = (userId: string): string[] => [userId];
+/** The app-level auth index is a single actor. */
+export const AUTH_INDEX_KEY: string[] = ["app"];
 
 /** Queue names are `<actor>.<verb>`; each actor's workflow consumes only its own. */
 export const QUEUE = {
@@ -18,6 +23,8 @@ export const QUEUE = {
 		applyTaskSummary: "organization.applyTaskSummary",
 		recordRuntimeIssue: "organization.recordRuntimeIssue",
 		clearRuntimeIssues: "organization.clearRuntimeIssues",
+		syncMember: "organization.syncMember",
+		removeMember: "organization.removeMember",
 	},
 	task: {
 		initialize: "task.initialize",
@@ -25,9 +32,23 @@ export const QUEUE = {
 		archive: "task.archive",
 		unarchive: "task.unarchive",
 		setStatus: "task.setStatus",
+		setOwner: "task.setOwner",
 	},
 	auditLog: {
 		append: "auditLog.append",
+	},
+	user: {
+		refreshOrganizations: "user.refreshOrganizations",
+		applyMembership: "user.applyMembership",
+		updateProfile: "user.updateProfile",
+		setActiveOrganization: "user.setActiveOrganization",
+		setDraft: "user.setDraft",
+		setActiveSession: "user.setActiveSession",
+		markSessionRead: "user.markSessionRead",
+		markSessionUnread: "user.markSessionUnread",
+		bumpFeed: "user.bumpFeed",
+		notify: "user.notify",
+		markNotificationsRead: "user.markNotificationsRead",
 	},
 } as const;
 
@@ -35,11 +56,15 @@ export const QUEUE = {
 export const EVENT = {
 	organizationUpdated: "organizationUpdated",
 	taskUpdated: "taskUpdated",
+	userUpdated: "userUpdated",
 } as const;
 
 export const HTTP_PATH = {
 	health: "/v1/health",
 	rivet: "/v1/rivet",
+	auth: "/v1/auth",
+	whoami: "/v1/whoami",
+	device: "/v1/device",
 } as const;
 
 export const DEFAULT_ORG_ID = "default";

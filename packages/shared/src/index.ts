@@ -1,5 +1,6 @@
 // Public surface of @foundry/shared: contracts used by backend, client and CLI.
 export * from "./actors.ts";
+export * from "./auth.ts";
 export * from "./errors.ts";
 export * from "./limits.ts";
 export * from "./schemas/audit.ts";
@@ -8,4 +9,5 @@ export * from "./schemas/error.ts";
 export * from "./schemas/organization.ts";
 export * from "./schemas/repo.ts";
 export * from "./schemas/task.ts";
+export * from "./schemas/user.ts";
 export * from "./parse.ts";

@@ -9,6 +9,8 @@ export function toSummary(record: TaskRecord): TaskSummary {
 		status: record.status,
 		branch: record.branch,
 		owner: record.owner,
+		ownerLogin: record.ownerLogin,
+		ownerAvatarUrl: record.ownerAvatarUrl,
 		updatedAt: record.updatedAt,
 		prState: null,
 		version: record.version,

@@ -1,8 +1,10 @@
 // The Hono app: request ids, request logs, health, the RivetKit gateway, and error mapping.
-import { HTTP_PATH } from "@foundry/shared";
+import { HTTP_PATH, type Principal } from "@foundry/shared";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
+import type { FoundryAuth } from "../auth/better-auth.ts";
+import { mountAuth } from "./auth-routes.ts";
 import { errorResponse, handleError } from "./errors.ts";
 import { healthRoute, type HealthDeps } from "./health.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
@@ -14,6 +16,9 @@ export interface AppEnv {
 export interface AppDeps extends HealthDeps {
 	log: Logger;
 	engineUrl: string;
+	auth: FoundryAuth;
+	authSecret: string;
+	whoami(headers: Headers): Promise<Principal>;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -28,7 +33,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		deps.log[level]({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, "request");
 	});
 	app.get(HTTP_PATH.health, healthRoute(deps));
-	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl));
+	mountAuth(app, deps.auth, deps.whoami);
+	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl, deps.authSecret));
 	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
 	app.onError(handleError(deps.log));
 	return app;

@@ -3,6 +3,7 @@
 import { HTTP_PATH } from "@foundry/shared";
 import type { Context } from "hono";
 import type { AppEnv } from "./app.ts";
+import { withCookieParams } from "./session-params.ts";
 
 const HOP_BY_HOP = ["host", "connection", "keep-alive", "transfer-encoding", "upgrade", "content-length"];
 
@@ -12,10 +13,11 @@ export function upstreamUrl(engineUrl: string, requestUrl: string): string {
 	return `${engineUrl}${rest}${url.search}`;
 }
 
-export function rivetHttpProxy(engineUrl: string) {
+export function rivetHttpProxy(engineUrl: string, authSecret: string) {
 	return async (c: Context<AppEnv>): Promise<Response> => {
 		const headers = new Headers(c.req.raw.headers);
 		for (const h of HOP_BY_HOP) headers.delete(h);
+		withCookieParams(headers, authSecret);
 		const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
 		const upstream = await fetch(upstreamUrl(engineUrl, c.req.url), {
 			method: c.req.method,

@@ -3,6 +3,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Logger } from "pino";
 import { upstreamUrl } from "./rivet-proxy.ts";
+import { withCookieProtocol } from "./session-params.ts";
 
 export interface BridgeData {
 	target: string;
@@ -15,13 +16,14 @@ export function isRivetUpgrade(req: Request, prefix: string): boolean {
 	return req.headers.get("upgrade")?.toLowerCase() === "websocket" && new URL(req.url).pathname.startsWith(prefix);
 }
 
-export function upgradeToBridge(req: Request, server: Server<BridgeData>, engineUrl: string): boolean {
-	const protocols = (req.headers.get("sec-websocket-protocol") ?? "")
+export function upgradeToBridge(req: Request, server: Server<BridgeData>, engineUrl: string, authSecret: string): boolean {
+	const offered = (req.headers.get("sec-websocket-protocol") ?? "")
 		.split(",")
 		.map((p) => p.trim())
 		.filter((p) => p.length > 0);
+	const protocols = withCookieProtocol(offered, req.headers.get("cookie"), authSecret);
 	const target = upstreamUrl(engineUrl, req.url).replace(/^http/, "ws");
-	const first = protocols[0];
+	const first = offered[0];
 	return server.upgrade(req, {
 		data: { target, protocols, pending: [] },
 		headers: first ? { "Sec-WebSocket-Protocol": first } : {},

@@ -10,6 +10,11 @@ export const AUDIT_KINDS = [
 	"task.unarchived",
 	"task.status_changed",
 	"runtime_issues.cleared",
+	"task.owner_changed",
+	"member.joined",
+	"member.role_changed",
+	"member.removed",
+	"organization.installation_changed",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

@@ -34,6 +34,8 @@ export const renameTaskInputSchema = z.object({
 		.max(LIMITS.TITLE_MAX, `title is longer than ${LIMITS.TITLE_MAX} characters`),
 });
 export const setTaskStatusInputSchema = z.object({ status: taskStatusSchema });
+/** Give the task to another member of the organization (its owner or an admin may). */
+export const setTaskOwnerInputSchema = z.object({ userId: z.string().trim().min(1).max(200) }).strict();
 
 export const listTasksInputSchema = z.object({
 	repo: z.string().trim().min(1).optional(),
@@ -53,6 +55,9 @@ export const taskRecordSchema = z.object({
 	status: taskStatusSchema,
 	creator: actorRefSchema,
 	owner: actorRefSchema,
+	/** GitHub login and avatar of the owner (the user whose identity git uses in the sandbox). */
+	ownerLogin: z.string(),
+	ownerAvatarUrl: z.string().nullable(),
 	createdAt: z.number(),
 	updatedAt: z.number(),
 	version: z.number(),
@@ -67,6 +72,8 @@ export const taskSummarySchema = z.object({
 	status: taskStatusSchema,
 	branch: z.string(),
 	owner: z.string(),
+	ownerLogin: z.string(),
+	ownerAvatarUrl: z.string().nullable(),
 	updatedAt: z.number(),
 	prState: z.string().nullable(),
 	/** Task-side version; the organization ignores pushes older than what it holds. */

@@ -1,10 +1,10 @@
 // auditLog actor (key: org id): append-only record of every significant mutation in the organization.
-import { ACTOR, listAuditInputSchema, parseInput, QUEUE } from "@foundry/shared";
+import { ACCESS, ACTOR, listAuditInputSchema, parseInput, QUEUE } from "@foundry/shared";
 import { actor } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
-import { guarded } from "../shared/errors.ts";
+import { withAccess } from "../shared/access.ts";
 import { peers, reportRuntimeIssue } from "../shared/peers.ts";
 import { appendEvents } from "./commands/append.ts";
 import { auditLogDatabase } from "./database.ts";
@@ -12,8 +12,9 @@ import { listEvents } from "./reads.ts";
 
 export function auditLogActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.auditLog });
-	return actor({
+	const def = actor({
 		db: auditLogDatabase,
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.auditLog),
 		// One message carries a whole batch of events.
 		options: { maxQueueMessageSize: 1024 * 1024 },
@@ -23,12 +24,12 @@ export function auditLogActor(deps: ActorDeps) {
 				flushAudit: (s, events) => appendEvents(s.db, { events }).then(() => undefined),
 				log: (s) => log.child({ key: s.key }),
 				onSystemFailure: (s, failure) =>
-					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.auditLog, actorKey: s.key, ...failure }),
+					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.auditLog, actorKey: s.key, ...failure }),
 			}),
 		),
 		actions: {
-			list: (c, input?: unknown) =>
-				guarded(log, "list", () => listEvents(c.db, parseInput(listAuditInputSchema, input ?? {}))),
+			list: (c, input?: unknown) => listEvents(c.db, parseInput(listAuditInputSchema, input ?? {})),
 		},
 	});
+	return withAccess(def, ACCESS.auditLog, log);
 }

@@ -1,6 +1,7 @@
 // organization actor (key: org id): the coordinator. Repository catalog, task index + summaries,
 // runtime issues. Children push into its index; its reads never fan out to other actors.
 import {
+	ACCESS,
 	ACTOR,
 	addRepoInputSchema,
 	clearRuntimeIssuesInputSchema,
@@ -8,6 +9,7 @@ import {
 	EVENT,
 	listRuntimeIssuesInputSchema,
 	listTasksInputSchema,
+	type OrganizationMember,
 	type OrganizationSnapshot,
 	type OrganizationUpdatedEvent,
 	parseInput,
@@ -21,21 +23,22 @@ import {
 import type { Logger } from "pino";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
+import { z } from "zod";
 import { runCommandLoop } from "../shared/command-loop.ts";
-import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import { guarded } from "../shared/errors.ts";
-import { callerOf } from "../shared/identity.ts";
+import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.ts";
 import { Outbox } from "../shared/outbox.ts";
 import { peers, sendAuditBatch } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
+import { removeMember, syncMember } from "./commands/members.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
 import { readTaskSeed } from "./task-seed.ts";
-import { getSnapshot, getTaskSummary, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
+import { getMember, getSnapshot, getTaskSummary, listMembers, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
 
 interface OrganizationStepLike {
 	key: string[];
@@ -44,39 +47,43 @@ interface OrganizationStepLike {
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }
 
-function commandContext(s: OrganizationStepLike, log: Logger, outbox: Outbox): OrganizationCommandContext {
+function commandContext(s: OrganizationStepLike, env: CommandEnv, outbox: Outbox): OrganizationCommandContext {
 	return {
 		db: s.db,
 		orgId: s.key[0] ?? "",
-		peers: peers(s),
+		peers: peers(s, env.params),
 		outbox,
-		log: log.child({ key: s.key }),
+		log: env.log.child({ key: s.key }),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
 }
 
 export function organizationActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
-	return actor({
+	const env: CommandEnv = { log, params: deps.internalParams };
+	const def = actor({
 		db: organizationDatabase,
-		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>() },
+		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.organization),
 		// createTask bodies carry the prompt (≤ 32,000 characters, up to 4 bytes each in UTF-8).
 		options: { maxQueueMessageSize: 256 * 1024 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {
-					[QUEUE.organization.addRepo]: (s, body, o) => addRepo(commandContext(s, log, o), body),
-					[QUEUE.organization.createTask]: (s, body, o) => createTask(commandContext(s, log, o), body),
-					[QUEUE.organization.applyTaskSummary]: (s, body, o) => applyTaskSummary(commandContext(s, log, o), body),
-					[QUEUE.organization.recordRuntimeIssue]: (s, body, o) => recordRuntimeIssue(commandContext(s, log, o), body),
-					[QUEUE.organization.clearRuntimeIssues]: (s, body, o) => clearRuntimeIssues(commandContext(s, log, o), body),
+					[QUEUE.organization.addRepo]: (s, body, o) => addRepo(commandContext(s, env, o), body),
+					[QUEUE.organization.createTask]: (s, body, o) => createTask(commandContext(s, env, o), body),
+					[QUEUE.organization.applyTaskSummary]: (s, body, o) => applyTaskSummary(commandContext(s, env, o), body),
+					[QUEUE.organization.recordRuntimeIssue]: (s, body, o) => recordRuntimeIssue(commandContext(s, env, o), body),
+					[QUEUE.organization.clearRuntimeIssues]: (s, body, o) => clearRuntimeIssues(commandContext(s, env, o), body),
+					[QUEUE.organization.syncMember]: (s, body, o) => syncMember(commandContext(s, env, o), body),
+					[QUEUE.organization.removeMember]: (s, body, o) => removeMember(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
-				flushAudit: (s, events) => sendAuditBatch(peers(s), s.key[0] ?? "", events),
+				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
 				// The organization is where runtime issues live: record its own failures locally.
 				onSystemFailure: async (s, failure) => {
-					await recordRuntimeIssue(commandContext(s, log, new Outbox()), {
+					await recordRuntimeIssue(commandContext(s, env, new Outbox()), {
 						actorName: ACTOR.organization,
 						actorKey: s.key,
 						command: failure.command,
@@ -88,39 +95,37 @@ export function organizationActor(deps: ActorDeps) {
 			}),
 		),
 		actions: {
-			addRepo: (c, input: unknown): Promise<Repo> =>
-				guarded(log, "addRepo", () => {
-					const { url } = parseInput(addRepoInputSchema, input);
-					return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: callerOf(c.conn) });
-				}),
-			createTask: (c, input: unknown): Promise<TaskRecord> =>
-				guarded(log, "createTask", () => {
-					const parsed = parseInput(createTaskInputSchema, input);
-					return dispatch(c.queue, QUEUE.organization.createTask, { input: parsed, actor: callerOf(c.conn) });
-				}),
-			clearRuntimeIssues: (c, input?: unknown): Promise<{ cleared: number }> =>
-				guarded(log, "clearRuntimeIssues", () => {
-					const parsed = parseInput(clearRuntimeIssuesInputSchema, input ?? {});
-					return dispatch(c.queue, QUEUE.organization.clearRuntimeIssues, { ...parsed, actor: callerOf(c.conn) });
-				}),
-			listRepos: (c): Promise<Repo[]> => guarded(log, "listRepos", () => listRepos(c.db)),
-			listTasks: (c, input?: unknown): Promise<TaskSummary[]> =>
-				guarded(log, "listTasks", () => listTasks(c.db, parseInput(listTasksInputSchema, input ?? {}))),
+			addRepo: (c, input: unknown): Promise<Repo> => {
+				const { url } = parseInput(addRepoInputSchema, input);
+				return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: actorRefOf(c.conn) });
+			},
+			createTask: (c, input: unknown): Promise<TaskRecord> => {
+				const parsed = parseInput(createTaskInputSchema, input);
+				const user = userOf(c.conn);
+				return dispatch(c.queue, QUEUE.organization.createTask, { input: parsed, actor: user.userId, actorLogin: user.login });
+			},
+			clearRuntimeIssues: (c, input?: unknown): Promise<{ cleared: number }> => {
+				const parsed = parseInput(clearRuntimeIssuesInputSchema, input ?? {});
+				return dispatch(c.queue, QUEUE.organization.clearRuntimeIssues, { ...parsed, actor: actorRefOf(c.conn) });
+			},
+			listRepos: (c): Promise<Repo[]> => listRepos(c.db),
+			listTasks: (c, input?: unknown): Promise<TaskSummary[]> => listTasks(c.db, parseInput(listTasksInputSchema, input ?? {})),
 			getTaskSummary: (c, taskId: unknown): Promise<TaskSummary> =>
-				guarded(log, "getTaskSummary", () => getTaskSummary(c.db, parseInput(taskIdSchema, taskId, "task id"))),
-			getSnapshot: (c): Promise<OrganizationSnapshot> =>
-				guarded(log, "getSnapshot", () => getSnapshot(c.db, c.key[0] ?? "")),
-			listRuntimeIssues: (c, input?: unknown): Promise<RuntimeIssue[]> =>
-				guarded(log, "listRuntimeIssues", () => {
-					const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
-					return listRuntimeIssues(c.db, includeCleared ?? false);
-				}),
+				getTaskSummary(c.db, parseInput(taskIdSchema, taskId, "task id")),
+			getSnapshot: (c): Promise<OrganizationSnapshot> => getSnapshot(c.db, c.key[0] ?? ""),
+			listRuntimeIssues: (c, input?: unknown): Promise<RuntimeIssue[]> => {
+				const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
+				return listRuntimeIssues(c.db, includeCleared ?? false);
+			},
+			listMembers: (c): Promise<OrganizationMember[]> => listMembers(c.db),
 			/** Internal: the seed a task actor initialises itself from. */
 			getTaskSeed: (c, taskId: unknown): Promise<TaskRecord> =>
-				guarded(log, "getTaskSeed", () =>
-					readTaskSeed(c.db, c.key[0] ?? "", parseInput(taskIdSchema, taskId, "task id")),
-				),
-			ping: (): string => "pong",
+				readTaskSeed(c.db, c.key[0] ?? "", parseInput(taskIdSchema, taskId, "task id")),
+			/** Internal: one member (task ownership changes check the new owner with it). */
+			getMember: (c, userId: unknown): Promise<OrganizationMember | null> =>
+				getMember(c.db, parseInput(z.string().min(1).max(200), userId, "user id")),
+			ping: async (): Promise<string> => "pong",
 		},
 	});
+	return withAccess(def, ACCESS.organization, log);
 }

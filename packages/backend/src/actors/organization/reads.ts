@@ -2,6 +2,7 @@
 import {
 	type ListTasksInput,
 	notFound,
+	type OrganizationMember,
 	type OrganizationSnapshot,
 	type Repo,
 	type RuntimeIssue,
@@ -12,7 +13,7 @@ import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
-import { repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { members, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
 import { fromSummaryRow } from "./summaries.ts";
 
 export async function listRepos(db: OrganizationDb): Promise<Repo[]> {
@@ -63,4 +64,16 @@ export async function listRuntimeIssues(db: OrganizationDb, includeCleared: bool
 		actorKey: JSON.parse(r.actorKey) as string[],
 		code: r.code as RuntimeIssue["code"],
 	}));
+}
+
+export async function listMembers(db: OrganizationDb): Promise<OrganizationMember[]> {
+	const rows = await db.select().from(members).orderBy(asc(members.login));
+	return rows.map(({ updatedAt: _u, ...m }) => m);
+}
+
+export async function getMember(db: OrganizationDb, userId: string): Promise<OrganizationMember | null> {
+	const row = await db.select().from(members).where(eq(members.userId, userId)).get();
+	if (!row) return null;
+	const { updatedAt: _u, ...m } = row;
+	return m;
 }

@@ -39,6 +39,8 @@ export const taskSummaries = sqliteTable(
 		status: text("status", { enum: ["idle", "running", "needs_input", "error", "archived"] }).notNull(),
 		branch: text("branch").notNull(),
 		owner: text("owner").notNull(),
+		ownerLogin: text("owner_login").notNull().default(""),
+		ownerAvatarUrl: text("owner_avatar_url"),
 		updatedAt: integer("updated_at").notNull(),
 		prState: text("pr_state"),
 		version: integer("version").notNull(),
@@ -60,6 +62,27 @@ export const runtimeIssues = sqliteTable(
 	},
 	(t) => [index("runtime_issues_open").on(t.clearedAt)],
 );
+
+/** Members, as GitHub says (refreshed on sign-in, re-sync and membership webhooks). */
+export const members = sqliteTable("members", {
+	userId: text("user_id").primaryKey(),
+	login: text("login").notNull(),
+	avatarUrl: text("avatar_url"),
+	role: text("role", { enum: ["admin", "member"] }).notNull(),
+	joinedAt: integer("joined_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row (id = 1): which GitHub account this organization mirrors and the App's status there. */
+export const orgProfile = sqliteTable("org_profile", {
+	id: integer("id").primaryKey(),
+	login: text("login").notNull(),
+	name: text("name").notNull(),
+	kind: text("kind", { enum: ["personal", "organization"] }).notNull(),
+	avatarUrl: text("avatar_url"),
+	installation: text("installation", { enum: ["connected", "install_required"] }).notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
 
 /** One row (id = 1): the projection version clients use to order organizationUpdated events. */
 export const projectionMeta = sqliteTable("projection_meta", {

@@ -25,6 +25,8 @@ export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: st
 		status: row.summary.status,
 		creator: row.index.creator,
 		owner: row.summary.owner,
+		ownerLogin: row.summary.ownerLogin,
+		ownerAvatarUrl: row.summary.ownerAvatarUrl,
 		createdAt: row.index.createdAt,
 		updatedAt: row.summary.updatedAt,
 		version: row.summary.version,

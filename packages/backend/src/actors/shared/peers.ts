@@ -1,13 +1,17 @@
 // Actor-to-actor messages. Every cross-actor write is a queue send into the receiver's workflow.
 import {
+	type ApplyMembershipInput,
 	type AuditAppend,
 	auditLogKey,
+	type ConnParams,
 	type ErrorPayload,
+	type OrganizationMember,
 	FoundryError,
 	organizationKey,
 	QUEUE,
 	type TaskRecord,
 	type TaskSummary,
+	userKey,
 } from "@foundry/shared";
 
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
@@ -16,17 +20,45 @@ interface PeerHandle {
 	send(name: string, body: unknown, opts: { wait: true; timeout: number }): Promise<SendResult>;
 }
 
+interface OrganizationHandle extends PeerHandle {
+	getTaskSeed(taskId: string): Promise<TaskRecord>;
+	getMember(userId: string): Promise<OrganizationMember | null>;
+}
+interface Opts {
+	params: ConnParams;
+}
+
 /**
  * The slice of the RivetKit client that actors use to reach each other. Declared here rather than
  * derived from the registry type (which would be circular); registry.ts asserts the real client
  * satisfies it.
  */
-export interface PeerClient {
-	organization: { getOrCreate(key: string[]): PeerHandle & { getTaskSeed(taskId: string): Promise<TaskRecord> } };
-	auditLog: { getOrCreate(key: string[]): PeerHandle };
+export interface RawPeerClient {
+	organization: { getOrCreate(key: string[], opts: Opts): OrganizationHandle };
+	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
+	user: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 }
 
-export const peers = (source: { client(): unknown }): PeerClient => source.client() as PeerClient;
+/** Peer handles that always present the backend's internal credential. */
+export interface PeerClient {
+	organization: { getOrCreate(key: string[]): OrganizationHandle };
+	auditLog: { getOrCreate(key: string[]): PeerHandle };
+	user: { getOrCreate(key: string[]): PeerHandle };
+}
+
+export function peers(source: { client(): unknown }, params: ConnParams): PeerClient {
+	const raw = source.client() as RawPeerClient;
+	return {
+		organization: { getOrCreate: (key) => raw.organization.getOrCreate(key, { params }) },
+		auditLog: { getOrCreate: (key) => raw.auditLog.getOrCreate(key, { params }) },
+		user: { getOrCreate: (key) => raw.user.getOrCreate(key, { params }) },
+	};
+}
+
+/** An organization tells a member's user actor about their membership (null role = removed). */
+export async function pushMembership(client: PeerClient, userId: string, m: ApplyMembershipInput): Promise<void> {
+	await client.user.getOrCreate(userKey(userId)).send(QUEUE.user.applyMembership, m);
+}
 
 const PEER_WAIT_MS = 10_000;
 

@@ -46,7 +46,7 @@ export interface ChangeAudit {
 export async function commitChange(
 	ctx: TaskCommandContext,
 	before: TaskRecord,
-	patch: Partial<Pick<TaskRecord, "title" | "status" | "owner">>,
+	patch: Partial<Pick<TaskRecord, "title" | "status" | "owner" | "ownerLogin" | "ownerAvatarUrl">>,
 	audit: ChangeAudit,
 ): Promise<TaskRecord> {
 	const next: TaskRecord = { ...before, ...patch, updatedAt: Date.now(), version: before.version + 1 };

@@ -1,11 +1,13 @@
 // task actor (key: org id + task id): one task = one branch. Owns its record and status machine;
 // pushes its summary to the organization, never writes the organization's tables.
 import {
+	ACCESS,
 	ACTOR,
 	EVENT,
 	parseInput,
 	QUEUE,
 	renameTaskInputSchema,
+	setTaskOwnerInputSchema,
 	setTaskStatusInputSchema,
 	type TaskRecord,
 	type TaskUpdatedEvent,
@@ -14,15 +16,15 @@ import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import type { Logger } from "pino";
 import { runCommandLoop } from "../shared/command-loop.ts";
-import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import { guarded } from "../shared/errors.ts";
-import { callerOf } from "../shared/identity.ts";
+import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
+import { setTaskOwner } from "./commands/set-owner.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
 import type { TaskCommandContext } from "./context.ts";
 import { taskDatabase } from "./database.ts";
@@ -35,61 +37,65 @@ interface TaskStepLike {
 	broadcast(name: typeof EVENT.taskUpdated, payload: TaskUpdatedEvent): void;
 }
 
-function commandContext(s: TaskStepLike, log: Logger, outbox: Outbox): TaskCommandContext {
+function commandContext(s: TaskStepLike, env: CommandEnv, outbox: Outbox): TaskCommandContext {
 	const [orgId = "", taskId = ""] = s.key;
 	return {
 		db: s.db,
 		orgId,
 		taskId,
-		peers: peers(s),
+		peers: peers(s, env.params),
 		outbox,
-		log: log.child({ key: s.key }),
+		log: env.log.child({ key: s.key }),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
 }
 
 export function taskActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.task });
-	return actor({
+	const env: CommandEnv = { log, params: deps.internalParams };
+	const def = actor({
 		db: taskDatabase,
-		events: { [EVENT.taskUpdated]: event<TaskUpdatedEvent>() },
+		events: { [EVENT.taskUpdated]: event<TaskUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.task),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {
-					[QUEUE.task.initialize]: (s, body, o) => initializeTask(commandContext(s, log, o), body),
-					[QUEUE.task.rename]: (s, body, o) => renameTask(commandContext(s, log, o), body),
-					[QUEUE.task.archive]: (s, body, o) => archiveTask(commandContext(s, log, o), body),
-					[QUEUE.task.unarchive]: (s, body, o) => unarchiveTask(commandContext(s, log, o), body),
-					[QUEUE.task.setStatus]: (s, body, o) => setTaskStatus(commandContext(s, log, o), body),
+					[QUEUE.task.initialize]: (s, body, o) => initializeTask(commandContext(s, env, o), body),
+					[QUEUE.task.rename]: (s, body, o) => renameTask(commandContext(s, env, o), body),
+					[QUEUE.task.archive]: (s, body, o) => archiveTask(commandContext(s, env, o), body),
+					[QUEUE.task.unarchive]: (s, body, o) => unarchiveTask(commandContext(s, env, o), body),
+					[QUEUE.task.setStatus]: (s, body, o) => setTaskStatus(commandContext(s, env, o), body),
+					[QUEUE.task.setOwner]: (s, body, o) => setTaskOwner(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
-				flushAudit: (s, events) => sendAuditBatch(peers(s), s.key[0] ?? "", events),
+				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
 				onSystemFailure: (s, failure) =>
-					reportRuntimeIssue(peers(s), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
+					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
 			}),
 		),
 		actions: {
-			get: (c): Promise<TaskRecord> =>
-				guarded(log, "get", async () => {
-					const record = await getStoredTask({ db: c.db, taskId: c.key[1] ?? "" });
-					// First use of a lazily created task: initialise through the queue (it writes).
-					return record ?? dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
-				}),
-			rename: (c, input: unknown): Promise<TaskRecord> =>
-				guarded(log, "rename", () => {
-					const { title } = parseInput(renameTaskInputSchema, input);
-					return dispatch(c.queue, QUEUE.task.rename, { title, actor: callerOf(c.conn) });
-				}),
-			archive: (c): Promise<TaskRecord> =>
-				guarded(log, "archive", () => dispatch(c.queue, QUEUE.task.archive, { actor: callerOf(c.conn) })),
-			unarchive: (c): Promise<TaskRecord> =>
-				guarded(log, "unarchive", () => dispatch(c.queue, QUEUE.task.unarchive, { actor: callerOf(c.conn) })),
-			setStatus: (c, input: unknown): Promise<TaskRecord> =>
-				guarded(log, "setStatus", () => {
-					const { status } = parseInput(setTaskStatusInputSchema, input);
-					return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: callerOf(c.conn) });
-				}),
+			get: async (c): Promise<TaskRecord> => {
+				const record = await getStoredTask({ db: c.db, taskId: c.key[1] ?? "" });
+				// First use of a lazily created task: initialise through the queue (it writes).
+				return record ?? dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
+			},
+			rename: (c, input: unknown): Promise<TaskRecord> => {
+				const { title } = parseInput(renameTaskInputSchema, input);
+				return dispatch(c.queue, QUEUE.task.rename, { title, actor: actorRefOf(c.conn) });
+			},
+			archive: (c): Promise<TaskRecord> => dispatch(c.queue, QUEUE.task.archive, { actor: actorRefOf(c.conn) }),
+			unarchive: (c): Promise<TaskRecord> => dispatch(c.queue, QUEUE.task.unarchive, { actor: actorRefOf(c.conn) }),
+			setStatus: (c, input: unknown): Promise<TaskRecord> => {
+				const { status } = parseInput(setTaskStatusInputSchema, input);
+				return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: actorRefOf(c.conn) });
+			},
+			setOwner: (c, input: unknown): Promise<TaskRecord> => {
+				const { userId } = parseInput(setTaskOwnerInputSchema, input);
+				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";
+				return dispatch(c.queue, QUEUE.task.setOwner, { userId, actor: actorRefOf(c.conn), actorRole: role });
+			},
 		},
 	});
+	return withAccess(def, ACCESS.task, log);
 }

@@ -22,13 +22,13 @@ import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { resolveRepo } from "../repos.ts";
 import { summaryRow } from "../summaries.ts";
 import { readTaskSeed } from "../task-seed.ts";
-import { taskIndex, taskSummaries } from "../schema.ts";
+import { members, taskIndex, taskSummaries } from "../schema.ts";
 
-const schema = z.object({ input: createTaskInputSchema, actor: actorRefSchema });
+const schema = z.object({ input: createTaskInputSchema, actor: actorRefSchema, actorLogin: z.string() });
 const MAX_BRANCH_ATTEMPTS = 8;
 
 export async function createTask(ctx: OrganizationCommandContext, body: unknown): Promise<TaskRecord> {
-	const { input, actor } = parseInput(schema, body);
+	const { input, actor, actorLogin } = parseInput(schema, body);
 	const replay = input.requestId ? await findByRequestId(ctx, input.requestId) : null;
 	if (replay) return replay;
 	const repo = await resolveRepo(ctx.db, input.repo);
@@ -46,6 +46,8 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		status: "idle",
 		creator: actor,
 		owner: actor,
+		ownerLogin: actorLogin,
+		ownerAvatarUrl: (await memberAvatar(ctx, actor)) ?? null,
 		createdAt: now,
 		updatedAt: now,
 		version: 1,
@@ -59,6 +61,11 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
 	return record;
+}
+
+async function memberAvatar(ctx: OrganizationCommandContext, userId: string): Promise<string | null> {
+	const row = await ctx.db.select({ avatarUrl: members.avatarUrl }).from(members).where(eq(members.userId, userId)).get();
+	return row?.avatarUrl ?? null;
 }
 
 async function findByRequestId(ctx: OrganizationCommandContext, requestId: string): Promise<TaskRecord | null> {

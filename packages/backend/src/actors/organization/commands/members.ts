@@ -1,0 +1,93 @@
+// organization.syncMember / removeMember: the member list mirrors GitHub. Each change is pushed
+// to the member's user actor (which answers "may this user enter?") and audited.
+import { type ApplyMembershipInput, INSTALLATION_STATUSES, orgIdSchema, parseInput, roleSchema } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { pushMembership } from "../../shared/peers.ts";
+import type { OrganizationCommandContext } from "../context.ts";
+import { members, orgProfile } from "../schema.ts";
+
+const accountSchema = z.object({
+	login: z.string().min(1),
+	kind: z.enum(["personal", "organization"]),
+	name: z.string(),
+	avatarUrl: z.string().nullable(),
+	installation: z.enum(INSTALLATION_STATUSES),
+});
+const syncSchema = z.object({
+	userId: z.string().min(1),
+	login: z.string().min(1),
+	avatarUrl: z.string().nullable(),
+	role: roleSchema,
+	account: accountSchema,
+});
+const removeSchema = z.object({ userId: z.string().min(1), reason: z.string().max(500) });
+
+async function membershipFor(ctx: OrganizationCommandContext, role: ApplyMembershipInput["role"]): Promise<ApplyMembershipInput> {
+	const p = await ctx.db.select().from(orgProfile).where(eq(orgProfile.id, 1)).get();
+	return {
+		orgId: orgIdSchema.parse(ctx.orgId),
+		role,
+		name: p?.name ?? ctx.orgId,
+		kind: p?.kind ?? "organization",
+		avatarUrl: p?.avatarUrl ?? null,
+		installation: p?.installation ?? "install_required",
+	};
+}
+
+async function syncProfile(ctx: OrganizationCommandContext, account: z.infer<typeof accountSchema>, actor: string) {
+	const now = Date.now();
+	const before = await ctx.db.select().from(orgProfile).where(eq(orgProfile.id, 1)).get();
+	const row = { ...account, updatedAt: now };
+	await ctx.db.insert(orgProfile).values({ id: 1, ...row }).onConflictDoUpdate({ target: orgProfile.id, set: row });
+	if (before && before.installation !== account.installation) {
+		ctx.outbox.audit({
+			kind: "organization.installation_changed",
+			actor,
+			repoId: null,
+			taskId: null,
+			payload: { from: before.installation, to: account.installation },
+		});
+	}
+}
+
+export async function syncMember(ctx: OrganizationCommandContext, body: unknown): Promise<{ changed: boolean }> {
+	const input = parseInput(syncSchema, body);
+	await syncProfile(ctx, input.account, input.userId);
+	const now = Date.now();
+	const before = await ctx.db.select().from(members).where(eq(members.userId, input.userId)).get();
+	const row = { userId: input.userId, login: input.login, avatarUrl: input.avatarUrl, role: input.role, updatedAt: now };
+	await ctx.db
+		.insert(members)
+		.values({ ...row, joinedAt: now })
+		.onConflictDoUpdate({ target: members.userId, set: row });
+	const changed = !before || before.role !== input.role;
+	if (changed) {
+		ctx.outbox.audit({
+			kind: before ? "member.role_changed" : "member.joined",
+			actor: input.userId,
+			repoId: null,
+			taskId: null,
+			payload: { login: input.login, role: input.role, ...(before ? { from: before.role } : {}) },
+		});
+	}
+	// Pushed every time (cheap, idempotent): the user actor may have missed an earlier push.
+	await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, input.role));
+	return { changed };
+}
+
+export async function removeMember(ctx: OrganizationCommandContext, body: unknown): Promise<{ removed: boolean }> {
+	const input = parseInput(removeSchema, body);
+	const [gone] = await ctx.db.delete(members).where(eq(members.userId, input.userId)).returning();
+	if (gone) {
+		ctx.outbox.audit({
+			kind: "member.removed",
+			actor: "system",
+			repoId: null,
+			taskId: null,
+			payload: { login: gone.login, reason: input.reason },
+		});
+	}
+	await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, null));
+	return { removed: gone !== undefined };
+}

@@ -1,0 +1,48 @@
+// Better Auth records that belong to this user (user, session, account), kept as JSON rows. The
+// adapter (auth/adapter.ts) routes here by user id and keeps the auth index in step.
+import { eq } from "drizzle-orm";
+import { RecordStore, type RecordQuery } from "../../auth/record-store.ts";
+import type { Row, WhereClause } from "../../auth/where.ts";
+import type { UserDb } from "./database.ts";
+import { authRecords, profile } from "./schema.ts";
+
+export const store = (db: UserDb) => new RecordStore(db, authRecords);
+
+/** The first Better Auth user row creates the profile; later ones keep it in step. */
+export async function syncProfileFromUser(db: UserDb, userId: string, data: Row): Promise<void> {
+	const now = Date.now();
+	const fields = {
+		userId,
+		githubId: Number(data.githubId ?? 0),
+		login: String(data.githubLogin ?? data.name ?? userId),
+		name: typeof data.name === "string" ? data.name : null,
+		email: typeof data.email === "string" ? data.email : null,
+		avatarUrl: typeof data.image === "string" ? data.image : null,
+		updatedAt: now,
+	};
+	await db
+		.insert(profile)
+		.values({ id: 1, ...fields, createdAt: now })
+		.onConflictDoUpdate({ target: profile.id, set: fields });
+}
+
+export async function createRecord(db: UserDb, userId: string, model: string, data: Row): Promise<Row> {
+	const row = await store(db).create(model, data);
+	if (model === "user") await syncProfileFromUser(db, userId, data);
+	return row;
+}
+
+export async function updateRecords(db: UserDb, userId: string, model: string, where: WhereClause[], patch: Row): Promise<Row[]> {
+	const rows = await store(db).update(model, where, patch);
+	const first = rows[0];
+	if (model === "user" && first) await syncProfileFromUser(db, userId, first);
+	return rows;
+}
+
+export const findRecords = (db: UserDb, q: RecordQuery): Promise<Row[]> => store(db).find(q);
+
+export async function deleteRecords(db: UserDb, model: string, where: WhereClause[]): Promise<Row[]> {
+	const rows = await store(db).delete(model, where);
+	if (model === "user" && rows.length > 0) await db.delete(profile).where(eq(profile.id, 1));
+	return rows;
+}

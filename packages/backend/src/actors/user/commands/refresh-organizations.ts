@@ -1,0 +1,68 @@
+// user.refreshOrganizations: ask GitHub (with the user's own OAuth token) which accounts the user
+// may act in — their personal account and each organization, with role and App installation —
+// then tell each organization (it owns its member list and pushes the membership back), and tell
+// organizations the user has left. Runs after every sign-in and on demand.
+import { FoundryError, organizationKey, QUEUE } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import { findRecords } from "../auth-records.ts";
+import type { UserCommandContext } from "../context.ts";
+import { readMemberships, readProfile } from "../profile.ts";
+import { profile } from "../schema.ts";
+
+export async function githubToken(ctx: UserCommandContext): Promise<string> {
+	const [account] = await findRecords(ctx.db, { model: "account", where: [{ field: "providerId", value: "github" }] });
+	const stored = account?.accessToken;
+	if (typeof stored !== "string" || stored.length === 0) {
+		throw new FoundryError("PRECONDITION_FAILED", "no GitHub account is linked to this user; sign in with GitHub again");
+	}
+	return ctx.secrets.decrypt(stored);
+}
+
+export async function refreshOrganizations(ctx: UserCommandContext): Promise<{ organizations: number }> {
+	const now = Date.now();
+	let result: Awaited<ReturnType<UserCommandContext["github"]["accounts"]>>;
+	try {
+		result = await ctx.github.accounts(await githubToken(ctx));
+	} catch (err) {
+		const message = err instanceof Error ? err.message : String(err);
+		await ctx.db.update(profile).set({ orgsError: message, updatedAt: now }).where(eq(profile.id, 1));
+		ctx.log.warn({ userId: ctx.userId, code: (err as { code?: unknown }).code, message }, "organization discovery failed");
+		const p = await readProfile(ctx.db);
+		if (p) ctx.emit({ type: "profile", profile: p });
+		throw err;
+	}
+	const { identity, accounts } = result;
+	const current = await readMemberships(ctx.db);
+	const wanted = new Set(accounts.map((a) => a.login.toLowerCase()));
+	for (const a of accounts) {
+		await ctx.peers.organization.getOrCreate(organizationKey(a.login.toLowerCase())).send(QUEUE.organization.syncMember, {
+			userId: ctx.userId,
+			login: identity.login,
+			avatarUrl: identity.avatarUrl,
+			role: a.role,
+			account: { login: a.login, kind: a.kind, name: a.name, avatarUrl: a.avatarUrl, installation: a.installation },
+		});
+	}
+	for (const m of current) {
+		if (wanted.has(m.orgId)) continue;
+		await ctx.peers.organization
+			.getOrCreate(organizationKey(m.orgId))
+			.send(QUEUE.organization.removeMember, { userId: ctx.userId, reason: "no longer a member on GitHub" });
+	}
+	await ctx.db
+		.update(profile)
+		.set({
+			githubId: identity.id,
+			login: identity.login,
+			name: identity.name,
+			avatarUrl: identity.avatarUrl,
+			orgsSyncedAt: now,
+			orgsError: null,
+			updatedAt: now,
+		})
+		.where(eq(profile.id, 1));
+	ctx.principals.invalidateUser(ctx.userId);
+	const p = await readProfile(ctx.db);
+	if (p) ctx.emit({ type: "profile", profile: p });
+	return { organizations: accounts.length };
+}

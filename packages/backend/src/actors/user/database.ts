@@ -1,0 +1,8 @@
+// The user actor's drizzle database.
+import type { InferDatabaseClient } from "rivetkit/db";
+import { db } from "rivetkit/db/drizzle";
+import migrations from "./migrations/migrations.ts";
+import * as schema from "./schema.ts";
+
+export const userDatabase = db({ schema, migrations });
+export type UserDb = InferDatabaseClient<typeof userDatabase>;

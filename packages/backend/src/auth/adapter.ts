@@ -1,0 +1,176 @@
+// The Better Auth storage adapter: user, session and account records live in the user's own actor;
+// the lookups that find that actor (session token, email, account, ids) and records that belong to
+// no user (verifications, device codes) live in the app-level auth index actor. Every call is an
+// action (auth never waits behind a long command).
+import { AUTH_INDEX_KEY, type ConnParams, userKey } from "@foundry/shared";
+import { createAdapterFactory } from "better-auth/adapters";
+import type { IndexEntry, IndexHit, IndexQuery, IndexRemoval } from "../actors/auth-index/entries.ts";
+import { credentialHash } from "./credentials.ts";
+import { type FindOptions, pinned, type Row, type WhereClause } from "./where.ts";
+
+interface UserRecords {
+	authCreate(input: { model: string; data: Row }): Promise<Row>;
+	authFind(input: { model: string; where: WhereClause[] } & FindOptions): Promise<Row[]>;
+	authUpdate(input: { model: string; where: WhereClause[]; update: Row }): Promise<Row[]>;
+	authDelete(input: { model: string; where: WhereClause[] }): Promise<Row[]>;
+}
+interface AuthIndex {
+	lookup(q: IndexQuery): Promise<IndexHit | null>;
+	put(e: IndexEntry): Promise<void>;
+	remove(r: IndexRemoval): Promise<number>;
+	recordCreate(input: { model: string; data: Row }): Promise<Row>;
+	recordFind(input: { model: string; where: WhereClause[] } & FindOptions): Promise<Row[]>;
+	recordUpdate(input: { model: string; where: WhereClause[]; update: Row }): Promise<Row[]>;
+	recordDelete(input: { model: string; where: WhereClause[] }): Promise<Row[]>;
+}
+export interface AuthStoreClient {
+	authIndex: { getOrCreate(key: string[], opts: { params: ConnParams }): AuthIndex };
+	user: { getOrCreate(key: string[], opts: { params: ConnParams }): UserRecords };
+}
+
+export interface AuthStoreDeps {
+	client: AuthStoreClient;
+	params: ConnParams;
+	/** Called when sessions of a user end (sign-out, revocation) so cached principals drop. */
+	onSessionsEnded(userId: string): void;
+}
+
+const USER_MODELS = new Set(["user", "session", "account"]);
+const toMs = (v: unknown): number => (typeof v === "number" ? v : Date.parse(String(v)));
+
+export class AuthStore {
+	constructor(private readonly deps: AuthStoreDeps) {}
+
+	#index(): AuthIndex {
+		return this.deps.client.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.deps.params });
+	}
+	#user(userId: string): UserRecords {
+		return this.deps.client.user.getOrCreate(userKey(userId), { params: this.deps.params });
+	}
+
+	/** Which user actor holds the records a query is about (null: none can match). */
+	async #route(model: string, where: WhereClause[]): Promise<string | null> {
+		const hit = async (q: IndexQuery) => (await this.#index().lookup(q))?.userId ?? null;
+		if (model === "user") {
+			const id = pinned(where, "id");
+			if (id) return id;
+			const email = where.find((w) => w.field === "email" && (w.operator ?? "eq") === "eq");
+			return typeof email?.value === "string" ? hit({ kind: "email", email: email.value }) : null;
+		}
+		const userId = pinned(where, "userId");
+		if (userId) return userId;
+		if (model === "session") {
+			const token = pinned(where, "token");
+			if (token) return hit({ kind: "session", tokenHash: credentialHash(token) });
+			const id = pinned(where, "id");
+			return id ? hit({ kind: "sessionId", sessionId: id }) : null;
+		}
+		const accountId = pinned(where, "accountId");
+		const providerId = pinned(where, "providerId");
+		if (accountId && providerId) return hit({ kind: "account", providerId, accountId });
+		const id = pinned(where, "id");
+		if (id) return hit({ kind: "accountRecord", recordId: id });
+		throw new Error(`auth adapter: cannot route a ${model} query on ${where.map((w) => w.field).join(",")}`);
+	}
+
+	async #reindex(model: string, userId: string, row: Row): Promise<void> {
+		if (model === "user" && typeof row.email === "string") {
+			await this.#index().put({ kind: "email", email: row.email, userId });
+		} else if (model === "session") {
+			await this.#index().put({
+				kind: "session",
+				tokenHash: credentialHash(String(row.token)),
+				sessionId: String(row.id),
+				userId,
+				expiresAt: toMs(row.expiresAt),
+			});
+		} else if (model === "account") {
+			await this.#index().put({
+				kind: "account",
+				providerId: String(row.providerId),
+				accountId: String(row.accountId),
+				recordId: String(row.id),
+				userId,
+			});
+		}
+	}
+
+	async create(model: string, data: Row): Promise<Row> {
+		if (!USER_MODELS.has(model)) return this.#index().recordCreate({ model, data });
+		const userId = String(model === "user" ? data.id : data.userId);
+		// Index first for sessions: a session the index cannot find is useless, while an index entry
+		// without its record simply resolves to nothing.
+		if (model === "session") await this.#reindex(model, userId, data);
+		const row = await this.#user(userId).authCreate({ model, data });
+		if (model !== "session") await this.#reindex(model, userId, row);
+		return row;
+	}
+
+	async find(model: string, where: WhereClause[], opts: FindOptions = {}): Promise<Row[]> {
+		if (!USER_MODELS.has(model)) return this.#index().recordFind({ model, where, ...opts });
+		const userId = await this.#route(model, where);
+		return userId ? this.#user(userId).authFind({ model, where, ...opts }) : [];
+	}
+
+	async update(model: string, where: WhereClause[], update: Row): Promise<Row[]> {
+		if (!USER_MODELS.has(model)) return this.#index().recordUpdate({ model, where, update });
+		const userId = await this.#route(model, where);
+		if (!userId) return [];
+		const rows = await this.#user(userId).authUpdate({ model, where, update });
+		for (const row of rows) await this.#reindex(model, userId, row);
+		return rows;
+	}
+
+	async delete(model: string, where: WhereClause[]): Promise<number> {
+		if (!USER_MODELS.has(model)) return (await this.#index().recordDelete({ model, where })).length;
+		const userId = await this.#route(model, where);
+		if (!userId) return 0;
+		const rows = await this.#user(userId).authDelete({ model, where });
+		for (const row of rows) {
+			if (model === "session") await this.#index().remove({ kind: "session", sessionId: String(row.id) });
+			if (model === "account") await this.#index().remove({ kind: "account", recordId: String(row.id) });
+			if (model === "user") await this.#index().remove({ kind: "user", userId });
+		}
+		if (model === "session" || model === "user") this.deps.onSessionsEnded(userId);
+		return rows.length;
+	}
+}
+
+type Where = WhereClause[] | undefined;
+
+export function actorAuthAdapter(store: AuthStore) {
+	return createAdapterFactory({
+		config: {
+			adapterId: "foundry-actors",
+			adapterName: "Foundry actor storage",
+			supportsDates: false,
+			supportsBooleans: true,
+			supportsJSON: false,
+			supportsArrays: false,
+			transaction: false,
+		},
+		adapter: () => ({
+			create: async <T extends Record<string, unknown>>({ model, data }: { model: string; data: T }) =>
+				(await store.create(model, data)) as T,
+			findOne: async <T>({ model, where }: { model: string; where: Where }) =>
+				((await store.find(model, where ?? [], { limit: 1 }))[0] ?? null) as T | null,
+			findMany: async <T>({
+				model,
+				where,
+				limit,
+				offset,
+				sortBy,
+			}: { model: string; where?: Where; limit?: number; offset?: number; sortBy?: FindOptions["sortBy"] }) =>
+				(await store.find(model, where ?? [], { limit, offset, sortBy })) as T[],
+			update: async <T>({ model, where, update }: { model: string; where: Where; update: T }) =>
+				((await store.update(model, where ?? [], update as Row))[0] ?? null) as T | null,
+			updateMany: async ({ model, where, update }: { model: string; where: Where; update: Record<string, unknown> }) =>
+				(await store.update(model, where ?? [], update)).length,
+			delete: async ({ model, where }: { model: string; where: Where }) => {
+				await store.delete(model, where ?? []);
+			},
+			deleteMany: ({ model, where }: { model: string; where: Where }) => store.delete(model, where ?? []),
+			count: async ({ model, where }: { model: string; where?: Where }) => (await store.find(model, where ?? [])).length,
+		}),
+	});
+}

@@ -1,0 +1,89 @@
+// Resolves connection params to a principal: internal credential, API token or session token.
+// Results are cached briefly per credential; revocation, sign-out and membership changes made in
+// this process drop the cached entries at once.
+import {
+	API_TOKEN_PREFIX,
+	AUTH_INDEX_KEY,
+	connParamsSchema,
+	type ConnParams,
+	type Principal,
+	userKey,
+} from "@foundry/shared";
+import type { LocalPrincipal, PrincipalSource } from "../actors/shared/deps.ts";
+import { credentialHash, sameSecret } from "./credentials.ts";
+
+export interface IndexHit {
+	userId: string;
+	expiresAt: number | null;
+}
+
+interface ResolverClient {
+	authIndex: {
+		getOrCreate(key: string[], opts: { params: ConnParams }): {
+			lookup(q: { kind: "session" | "apiToken"; tokenHash: string }): Promise<IndexHit | null>;
+		};
+	};
+	user: {
+		getOrCreate(key: string[], opts: { params: ConnParams }): { principal(): Promise<Principal | null> };
+	};
+}
+
+interface Cached {
+	principal: Principal;
+	userId: string;
+	until: number;
+}
+
+const ANONYMOUS: Principal = { kind: "anonymous" };
+const INTERNAL: Principal = { kind: "internal" };
+
+export class PrincipalResolver implements PrincipalSource {
+	readonly #internal: string;
+	readonly #ttlMs: number;
+	readonly #cache = new Map<string, Cached>();
+
+	constructor(internalCredential: string, ttlMs: number) {
+		this.#internal = internalCredential;
+		this.#ttlMs = ttlMs;
+	}
+
+	get internalParams(): ConnParams {
+		return { internal: this.#internal };
+	}
+
+	async resolve(rawParams: unknown, client: () => unknown, local?: LocalPrincipal): Promise<Principal> {
+		const parsed = connParamsSchema.safeParse(rawParams ?? {});
+		if (!parsed.success) return { kind: "anonymous", reason: "malformed connection credentials" };
+		const params = parsed.data;
+		if (params.internal !== undefined) {
+			if (!sameSecret(params.internal, this.#internal)) return { kind: "anonymous", reason: "invalid internal credential" };
+			return INTERNAL;
+		}
+		const credential = params.token ?? params.session;
+		if (!credential) return ANONYMOUS;
+		const kind = credential.startsWith(API_TOKEN_PREFIX) ? "apiToken" : "session";
+		const hash = credentialHash(credential);
+		const now = Date.now();
+		const cached = this.#cache.get(hash);
+		if (cached && cached.until > now) return cached.principal;
+		this.#cache.delete(hash);
+
+		const c = client() as ResolverClient;
+		const hit = await c.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.internalParams }).lookup({ kind, tokenHash: hash });
+		if (!hit || (hit.expiresAt !== null && hit.expiresAt <= now)) {
+			return { kind: "anonymous", reason: kind === "apiToken" ? "API token is invalid or revoked" : "session expired or signed out" };
+		}
+		const principal =
+			local && local.userId === hit.userId
+				? await local.read()
+				: await c.user.getOrCreate(userKey(hit.userId), { params: this.internalParams }).principal();
+		if (!principal) return { kind: "anonymous", reason: "unknown user" };
+		const until = Math.min(now + this.#ttlMs, hit.expiresAt ?? Number.POSITIVE_INFINITY);
+		this.#cache.set(hash, { principal, userId: hit.userId, until });
+		return principal;
+	}
+
+	invalidateUser(userId: string): void {
+		for (const [hash, entry] of this.#cache) if (entry.userId === userId) this.#cache.delete(hash);
+	}
+}

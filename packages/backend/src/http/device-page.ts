@@ -1,0 +1,40 @@
+// The page a user opens to approve a CLI login (RFC 8628 device flow). It signs in with GitHub if
+// needed, then approves or denies the code shown in the terminal.
+const escape = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "");
+
+export function devicePage(userCode: string): string {
+	const code = escape(userCode).slice(0, 32);
+	return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Foundry — approve CLI login</title>
+<style>body{font:16px system-ui;margin:4rem auto;max-width:32rem}code{font-size:1.4rem}button{margin-right:1rem}</style></head>
+<body>
+<h1>Approve a CLI login</h1>
+<p>Code from your terminal: <input id="code" value="${code}" autocomplete="off"></p>
+<p id="who">Checking your session…</p>
+<p><button id="approve" disabled>Approve</button><button id="deny" disabled>Deny</button></p>
+<p id="result"></p>
+<script>
+const base = "/v1/auth";
+const post = (path, body) => fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, credentials: "include", body: JSON.stringify(body) });
+async function main() {
+  const session = await (await fetch(base + "/get-session", { credentials: "include" })).json();
+  if (!session || !session.user) {
+    const res = await post("/sign-in/social", { provider: "github", callbackURL: location.pathname + location.search });
+    const out = await res.json();
+    if (out.url) location.href = out.url; else document.getElementById("who").textContent = "Sign-in is not available: " + (out.message || res.status);
+    return;
+  }
+  document.getElementById("who").textContent = "Signed in as " + session.user.name;
+  for (const id of ["approve", "deny"]) {
+    const b = document.getElementById(id);
+    b.disabled = false;
+    b.onclick = async () => {
+      const res = await post("/device/" + id, { userCode: document.getElementById("code").value.trim() });
+      document.getElementById("result").textContent = res.ok ? (id === "approve" ? "Approved. Return to your terminal." : "Denied.") : "Failed: " + (await res.text());
+    };
+  }
+}
+main();
+</script>
+</body></html>`;
+}

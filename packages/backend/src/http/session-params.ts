@@ -1,0 +1,35 @@
+// Browsers authenticate to the gateway with their session cookie: when a gateway request carries
+// no connection params, the session token from a validly signed cookie becomes `{ session }`.
+// Anything a client sends is still only a claim; actors resolve it (auth/principals.ts).
+import { unsignSessionCookie } from "../auth/credentials.ts";
+
+const CONN_PARAMS_HEADER = "x-rivet-conn-params";
+const WS_PARAMS_PREFIX = "rivet_conn_params.";
+const COOKIE_NAMES = ["__Secure-better-auth.session_token", "better-auth.session_token"];
+
+export function sessionFromCookie(cookieHeader: string | null, secret: string): string | null {
+	if (!cookieHeader) return null;
+	for (const part of cookieHeader.split(";")) {
+		const eq = part.indexOf("=");
+		if (eq < 0) continue;
+		const name = part.slice(0, eq).trim();
+		if (!COOKIE_NAMES.includes(name)) continue;
+		const token = unsignSessionCookie(part.slice(eq + 1).trim(), secret);
+		if (token) return token;
+	}
+	return null;
+}
+
+/** HTTP: adds the conn-params header from the cookie when the client sent none. */
+export function withCookieParams(headers: Headers, secret: string): void {
+	if (headers.has(CONN_PARAMS_HEADER)) return;
+	const session = sessionFromCookie(headers.get("cookie"), secret);
+	if (session) headers.set(CONN_PARAMS_HEADER, JSON.stringify({ session }));
+}
+
+/** WebSocket: adds the conn-params subprotocol from the cookie when the client sent none. */
+export function withCookieProtocol(protocols: string[], cookieHeader: string | null, secret: string): string[] {
+	if (protocols.some((p) => p.startsWith(WS_PARAMS_PREFIX))) return protocols;
+	const session = sessionFromCookie(cookieHeader, secret);
+	return session ? [...protocols, `${WS_PARAMS_PREFIX}${encodeURIComponent(JSON.stringify({ session }))}`] : protocols;
+}
