@@ -4,7 +4,10 @@ import { QUEUE } from "@foundry/client";
 import type { AppRegistry } from "@foundry/backend/registry";
 import { createClient } from "rivetkit/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startBackend, type TestBackend } from "./harness.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
+import { DEFAULT_ORG, eventually, startBackend, type TestBackend } from "./harness.ts";
 
 let backend: TestBackend;
 beforeAll(async () => {
@@ -19,11 +22,13 @@ describe("runtime issues", () => {
 		const client = backend.client();
 		expect(await client.runtimeIssues.list()).toEqual([]);
 		const peer = createClient<AppRegistry>({ endpoint: `${backend.url}/v1/rivet`, disableMetadataLookup: true });
-		const org = peer.organization.getOrCreate(["default"]);
+		// Peers present the backend's internal credential (derived from the auth secret in the data dir).
+		const internal = deriveInternalCredential(readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim());
+		const org = peer.organization.getOrCreate([DEFAULT_ORG], { params: { internal } });
 		for (const message of ["clone failed: auth", "sandbox expired"]) {
 			const res = await org.send(
 				QUEUE.organization.recordRuntimeIssue,
-				{ actorName: "task", actorKey: ["default", "t_aaaaaaaaaa"], command: "task.rename", code: "UPSTREAM_FAILED", message, occurredAt: Date.now() },
+				{ actorName: "task", actorKey: [DEFAULT_ORG, "t_aaaaaaaaaa"], command: "task.rename", code: "UPSTREAM_FAILED", message, occurredAt: Date.now() },
 				{ wait: true, timeout: 10_000 },
 			);
 			expect(res.status).toBe("completed");
@@ -34,7 +39,7 @@ describe("runtime issues", () => {
 
 		const issues = await client.runtimeIssues.list();
 		expect(issues.map((i) => i.message)).toEqual(["sandbox expired", "clone failed: auth"]);
-		expect(issues[0]).toMatchObject({ actorName: "task", actorKey: ["default", "t_aaaaaaaaaa"], code: "UPSTREAM_FAILED", clearedAt: null });
+		expect(issues[0]).toMatchObject({ actorName: "task", actorKey: [DEFAULT_ORG, "t_aaaaaaaaaa"], code: "UPSTREAM_FAILED", clearedAt: null });
 
 		const snapshots: number[] = [];
 		const sub = await client.subscribeOrganization((s) => snapshots.push(s.openRuntimeIssues));

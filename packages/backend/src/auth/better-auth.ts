@@ -42,13 +42,8 @@ function providers(o: AuthOptions) {
 					email,
 					image: me.avatarUrl ?? undefined,
 					emailVerified: true,
-					login: me.login,
 				};
 			},
-			mapProfileToUser: (profile: Record<string, unknown>) => ({
-				githubLogin: String(profile.login ?? ""),
-				githubId: Number(profile.id ?? 0),
-			}),
 		},
 	];
 }
@@ -65,12 +60,6 @@ export function createAuth(o: AuthOptions) {
 		telemetry: { enabled: false },
 		session: { expiresIn: SESSION_DAYS * 86_400 },
 		account: { encryptOAuthTokens: true, accountLinking: { enabled: true, trustedProviders: ["github"] } },
-		user: {
-			additionalFields: {
-				githubLogin: { type: "string", required: false, input: false },
-				githubId: { type: "number", required: false, input: false },
-			},
-		},
 		logger: {
 			level: "warn",
 			// Better Auth messages go through pino (redaction applies); arguments may hold secrets.

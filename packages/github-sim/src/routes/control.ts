@@ -1,5 +1,6 @@
 // The simulator's own control API under /_sim (not GitHub's surface): read the world, create
-// accounts, repos, installations and PRs, change memberships, reset, read and replay deliveries.
+// accounts, repos, installations and PRs, change memberships, reset, read and replay deliveries,
+// read the tokens issued to a user (tests check that they never leak).
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Sim } from "../sim.ts";
@@ -32,6 +33,11 @@ export function controlRoutes(sim: Sim) {
 	app.post("/users", async (c) => {
 		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional(), email: z.string().optional() }), await body(c));
 		return c.json(sim.addUser(input), 201);
+	});
+	app.get("/tokens", (c) => {
+		const login = parse(z.string().min(1, "login is required"), c.req.query("login") ?? "").toLowerCase();
+		const issued = sim.world.data.tokens.filter((t) => t.kind === "user" && t.login?.toLowerCase() === login);
+		return c.json(issued.map((t) => ({ token: t.token, scopes: t.scopes, expiresAt: t.expiresAt })));
 	});
 	app.post("/orgs", async (c) => {
 		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional() }), await body(c));

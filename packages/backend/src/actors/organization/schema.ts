@@ -39,11 +39,12 @@ export const taskSummaries = sqliteTable(
 		status: text("status", { enum: ["idle", "running", "needs_input", "error", "archived"] }).notNull(),
 		branch: text("branch").notNull(),
 		owner: text("owner").notNull(),
-		ownerLogin: text("owner_login").notNull().default(""),
-		ownerAvatarUrl: text("owner_avatar_url"),
 		updatedAt: integer("updated_at").notNull(),
 		prState: text("pr_state"),
 		version: integer("version").notNull(),
+		// Added in step 3 (appended: ALTER TABLE adds columns last).
+		ownerLogin: text("owner_login").notNull().default(""),
+		ownerAvatarUrl: text("owner_avatar_url"),
 	},
 	(t) => [index("task_summaries_updated_at").on(t.updatedAt), index("task_summaries_repo").on(t.repoId)],
 );

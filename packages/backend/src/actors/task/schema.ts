@@ -12,9 +12,10 @@ export const taskRecord = sqliteTable("task_record", {
 	status: text("status", { enum: ["idle", "running", "needs_input", "error", "archived"] }).notNull(),
 	creator: text("creator").notNull(),
 	owner: text("owner").notNull(),
-	ownerLogin: text("owner_login").notNull().default(""),
-	ownerAvatarUrl: text("owner_avatar_url"),
 	createdAt: integer("created_at").notNull(),
 	updatedAt: integer("updated_at").notNull(),
 	version: integer("version").notNull(),
+	// Added in step 3 (appended: ALTER TABLE adds columns last).
+	ownerLogin: text("owner_login").notNull().default(""),
+	ownerAvatarUrl: text("owner_avatar_url"),
 });

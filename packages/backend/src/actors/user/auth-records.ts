@@ -8,13 +8,14 @@ import { authRecords, profile } from "./schema.ts";
 
 export const store = (db: UserDb) => new RecordStore(db, authRecords);
 
-/** The first Better Auth user row creates the profile; later ones keep it in step. */
+/**
+ * The first Better Auth user row creates the profile; later ones keep name, email and avatar in
+ * step. GitHub login and id are set only by organization discovery (from GitHub itself), never
+ * from a user record a client could edit.
+ */
 export async function syncProfileFromUser(db: UserDb, userId: string, data: Row): Promise<void> {
 	const now = Date.now();
 	const fields = {
-		userId,
-		githubId: Number(data.githubId ?? 0),
-		login: String(data.githubLogin ?? data.name ?? userId),
 		name: typeof data.name === "string" ? data.name : null,
 		email: typeof data.email === "string" ? data.email : null,
 		avatarUrl: typeof data.image === "string" ? data.image : null,
@@ -22,7 +23,7 @@ export async function syncProfileFromUser(db: UserDb, userId: string, data: Row)
 	};
 	await db
 		.insert(profile)
-		.values({ id: 1, ...fields, createdAt: now })
+		.values({ id: 1, userId, githubId: 0, login: "", ...fields, createdAt: now })
 		.onConflictDoUpdate({ target: profile.id, set: fields });
 }
 
