@@ -87,7 +87,8 @@ export function githubUserApi(config: GithubConfig): GithubUserApi {
 	};
 }
 
-const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+// Octokit logs request failures itself; ours are mapped and logged by the caller.
+const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** GitHub failures become typed errors; the message never carries the token. */
 async function upstream<T>(run: () => Promise<T>): Promise<T> {

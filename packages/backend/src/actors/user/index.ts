@@ -86,7 +86,7 @@ export function userActor(deps: ActorDeps) {
 				},
 				log: (s) => log.child({ key: s.key }),
 				// User-scoped changes carry no organization audit events.
-				flushAudit: async () => {},
+				flushAudit: async () => undefined,
 				onSystemFailure: async (s, failure) => {
 					log.error({ key: s.key, ...failure }, "user command failed");
 				},

@@ -2,7 +2,7 @@
 // owner must be a member of the organization. (Step 5 also moves ownership to whoever sends a
 // message.) The owner's GitHub identity is what git uses in the sandbox.
 import { actorRefSchema, FoundryError, parseInput, roleSchema, setTaskOwnerInputSchema, type TaskRecord } from "@foundry/shared";
-import { z } from "zod";
+import type { z } from "zod";
 import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
 
 const schema = setTaskOwnerInputSchema.extend({ actor: actorRefSchema, actorRole: roleSchema });
