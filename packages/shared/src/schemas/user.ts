@@ -85,7 +85,7 @@ export interface TaskUserState {
 	drafts: Record<string, string>;
 }
 
-export const FEED_REASONS = ["created", "message", "notification", "opened"] as const;
+export const FEED_REASONS = ["created", "updated", "message", "notification", "opened"] as const;
 export type FeedReason = (typeof FEED_REASONS)[number];
 export interface FeedEntry {
 	orgId: string;

@@ -29,7 +29,7 @@ import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.t
 import { dispatch } from "../shared/dispatch.ts";
 import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.ts";
 import { Outbox } from "../shared/outbox.ts";
-import { peers, sendAuditBatch } from "../shared/peers.ts";
+import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
@@ -81,6 +81,7 @@ export function organizationActor(deps: ActorDeps) {
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
+				tellUsers: (s, messages) => tellUsers(peers(s, deps.internalParams), messages),
 				// The organization is where runtime issues live: record its own failures locally.
 				onSystemFailure: async (s, failure) => {
 					await recordRuntimeIssue(commandContext(s, env, new Outbox()), {

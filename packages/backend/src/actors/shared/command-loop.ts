@@ -11,7 +11,7 @@ import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
-import { Outbox } from "./outbox.ts";
+import { Outbox, type UserMessage } from "./outbox.ts";
 
 export type CommandHandler<TStep> = (step: TStep, body: unknown, outbox: Outbox) => Promise<unknown>;
 
@@ -21,6 +21,8 @@ export interface CommandLoopSpec<TStep> {
 	onSystemFailure: (step: TStep, failure: { command: string; error: ErrorPayload }) => Promise<void>;
 	/** Delivers the batch's audit events (the audit-log actor stores its own directly). */
 	flushAudit: (step: TStep, events: AuditAppend[]) => Promise<void>;
+	/** Delivers messages to users' actors (feed bumps, notifications); none when omitted. */
+	tellUsers?: (step: TStep, messages: UserMessage[]) => Promise<void>;
 }
 
 interface QueueMessage {
@@ -53,9 +55,11 @@ export async function runCommandLoop<
 			count: BATCH_SIZE,
 			completable: true,
 		})) as unknown as QueueMessage[];
-		const { results, events } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
+		const { results, events, userMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
 		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
-		if (events.length > 0) await loop.step("flush-audit", (step) => flushAudit(spec, step, events));
+		if (events.length > 0 || (userMessages?.length ?? 0) > 0) {
+			await loop.step("flush-audit", (step) => flushOutbox(spec, step, events, userMessages ?? []));
+		}
 	});
 }
 
@@ -63,12 +67,31 @@ async function runBatch<TStep>(
 	spec: CommandLoopSpec<TStep>,
 	step: TStep,
 	batch: QueueMessage[],
-): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[] }> {
+): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[]; userMessages?: UserMessage[] }> {
 	const outbox = new Outbox();
 	const log = spec.log(step);
 	const results: Array<CommandResult<unknown>> = [];
 	for (const msg of batch) results.push(await runOne(spec, step, msg, outbox, log));
-	return { results, events: outbox.drain() };
+	return { results, events: outbox.drain(), userMessages: outbox.drainUserMessages() };
+}
+
+async function flushOutbox<TStep>(
+	spec: CommandLoopSpec<TStep>,
+	step: TStep,
+	events: AuditAppend[],
+	messages: UserMessage[],
+): Promise<void> {
+	if (events.length > 0) await flushAudit(spec, step, events);
+	if (messages.length > 0 && spec.tellUsers) {
+		try {
+			await spec.tellUsers(step, messages);
+		} catch (err) {
+			// Per-user state (feed, notifications) is derived; losing it is reported, not fatal.
+			const log = spec.log(step);
+			const error = toErrorPayload(err, log, { command: "user.messages" });
+			await reportFailure(spec, step, log, "user.messages", { ...error, message: `user messages not delivered: ${error.message}` });
+		}
+	}
 }
 
 async function flushAudit<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, events: AuditAppend[]): Promise<void> {

@@ -1,12 +1,28 @@
-// Audit events produced while a batch of commands runs. The command loop sends them to the
+// Audit events (and messages to users) produced while a batch of commands runs. The command loop sends them to the
 // audit-log actor in one message after the batch, instead of one cross-actor hop per command.
 import type { AuditAppend } from "@foundry/shared";
 import { newEventId } from "../../domain/ids.ts";
 
 export type AuditDraft = Omit<AuditAppend, "id" | "at">;
 
+/** A message for one user's actor (feed bumps, notifications), sent after the batch commits. */
+export interface UserMessage {
+	userId: string;
+	queue: string;
+	body: unknown;
+}
+
 export class Outbox {
 	readonly #events: AuditAppend[] = [];
+	readonly #userMessages: UserMessage[] = [];
+
+	tellUser(userId: string, queue: string, body: unknown): void {
+		this.#userMessages.push({ userId, queue, body });
+	}
+
+	drainUserMessages(): UserMessage[] {
+		return this.#userMessages.splice(0, this.#userMessages.length);
+	}
 
 	audit(event: AuditDraft): void {
 		this.#events.push({ ...event, id: newEventId(), at: Date.now() });

@@ -14,6 +14,8 @@ import {
 	userKey,
 } from "@foundry/shared";
 
+import type { UserMessage } from "./outbox.ts";
+
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
 interface PeerHandle {
 	send(name: string, body: unknown): Promise<unknown>;
@@ -53,6 +55,11 @@ export function peers(source: { client(): unknown }, params: ConnParams): PeerCl
 		auditLog: { getOrCreate: (key) => raw.auditLog.getOrCreate(key, { params }) },
 		user: { getOrCreate: (key) => raw.user.getOrCreate(key, { params }) },
 	};
+}
+
+/** Sends per-user messages produced by a batch (one send each; user actors de-duplicate where it matters). */
+export async function tellUsers(client: PeerClient, messages: UserMessage[]): Promise<void> {
+	for (const m of messages) await client.user.getOrCreate(userKey(m.userId)).send(m.queue, m.body);
 }
 
 /** An organization tells a member's user actor about their membership (null role = removed). */

@@ -1,5 +1,5 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, EVENT, FoundryError, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, EVENT, FoundryError, QUEUE, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { toSummary } from "../../domain/task-summary.ts";
@@ -62,6 +62,10 @@ export async function commitChange(
 		taskId: next.id,
 		payload: audit.payload,
 	});
+	// The user's own action moves the task up in their feed.
+	if (audit.actor !== "system") {
+		ctx.outbox.tellUser(audit.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "updated", at: next.updatedAt });
+	}
 	await pushSummary(ctx, next);
 	return next;
 }

@@ -20,7 +20,7 @@ import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.t
 import { dispatch } from "../shared/dispatch.ts";
 import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
 import type { Outbox } from "../shared/outbox.ts";
-import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
+import { peers, reportRuntimeIssue, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
@@ -70,6 +70,7 @@ export function taskActor(deps: ActorDeps) {
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
+				tellUsers: (s, messages) => tellUsers(peers(s, deps.internalParams), messages),
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
 			}),

@@ -84,7 +84,7 @@ export const feed = sqliteTable(
 	{
 		orgId: text("org_id").notNull(),
 		taskId: text("task_id").notNull(),
-		reason: text("reason", { enum: ["created", "message", "notification", "opened"] }).notNull(),
+		reason: text("reason", { enum: ["created", "updated", "message", "notification", "opened"] }).notNull(),
 		bumpedAt: integer("bumped_at").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.orgId, t.taskId] }), index("feed_bumped_at").on(t.bumpedAt)],

@@ -8,6 +8,7 @@ import {
 	FoundryError,
 	invalidInput,
 	parseInput,
+	QUEUE,
 	type Repo,
 	type TaskRecord,
 } from "@foundry/shared";
@@ -60,6 +61,7 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		taskId: record.id,
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
+	ctx.outbox.tellUser(actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: record.id, reason: "created", at: now });
 	return record;
 }
 
