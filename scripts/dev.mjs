@@ -63,12 +63,17 @@ process.on("SIGTERM", () => shutdown());
 
 try {
 	await start("github-sim", ["src/main.ts", "--port", simPort, "--demo", "--data", join(dataDir, "github-sim")], join(root, "packages/github-sim"), {}, /github-sim ready on/);
+	// Sign-in uses the simulated GitHub App's OAuth client, unless real credentials are configured.
+	const { app } = await (await fetch(`${simUrl}/_sim/world`)).json();
 	const backendLine = await start("backend", ["src/main.ts"], join(root, "packages/backend"), {
 		FOUNDRY_DATA_DIR: dataDir,
 		FOUNDRY_GITHUB_URL: simUrl,
 		FOUNDRY_GITHUB_API_URL: `${simUrl}/api/v3`,
+		FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
+		FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
 	}, /Foundry backend ready on/);
 	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world)`);
+	console.log("Sign in: `pnpm foundry login` (approve as octocat or hubot in the simulator's page)");
 } catch (err) {
 	await shutdown(err.message, 1);
 }

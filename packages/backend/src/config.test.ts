@@ -26,8 +26,32 @@ describe("loadConfig", () => {
 		[{ FOUNDRY_ENGINE_PORT: "65530" }, "FOUNDRY_ENGINE_PORT"],
 		[{ FOUNDRY_ENGINE_ENDPOINT: "ftp://x" }, "FOUNDRY_ENGINE_ENDPOINT"],
 		[{ FOUNDRY_LOG_LEVEL: "verbose" }, "FOUNDRY_LOG_LEVEL"],
+		[{ FOUNDRY_AUTH_SECRET: "short" }, "FOUNDRY_AUTH_SECRET"],
+		[{ FOUNDRY_PUBLIC_URL: "not a url" }, "FOUNDRY_PUBLIC_URL"],
+		[{ FOUNDRY_AUTH_CACHE_MS: "-1" }, "FOUNDRY_AUTH_CACHE_MS"],
 	])("rejects %o naming the variable", (env, name) => {
 		expect(() => loadConfig(env)).toThrow(ConfigError);
 		expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${name}: `));
+	});
+
+	it("reads GitHub OAuth and auth settings; client id and secret come together", () => {
+		const config = loadConfig({
+			FOUNDRY_GITHUB_URL: "https://ghe.example.com/",
+			FOUNDRY_GITHUB_API_URL: "https://ghe.example.com/api/v3",
+			FOUNDRY_GITHUB_CLIENT_ID: "Iv1.abc",
+			FOUNDRY_GITHUB_CLIENT_SECRET: "s3cret",
+			FOUNDRY_PUBLIC_URL: "https://foundry.example.com/",
+			FOUNDRY_TRUSTED_ORIGINS: "https://app.example.com, https://x.example.com",
+		});
+		expect(config.github).toEqual({
+			webUrl: "https://ghe.example.com",
+			apiUrl: "https://ghe.example.com/api/v3",
+			clientId: "Iv1.abc",
+			clientSecret: "s3cret",
+		});
+		expect(config.publicUrl).toBe("https://foundry.example.com");
+		expect(config.auth.trustedOrigins).toEqual(["https://app.example.com", "https://x.example.com"]);
+		expect(loadConfig({}).publicUrl).toBe("http://127.0.0.1:7741");
+		expect(() => loadConfig({ FOUNDRY_GITHUB_CLIENT_ID: "Iv1.abc" })).toThrow(/must be set together/);
 	});
 });

@@ -1,14 +1,18 @@
 // pnpm bench: latency of a trivial action (the floor), then createTask and listTasks with 100,
 // 1,000 and 10,000 tasks in the organization — all on one backend, in one run. Prints medians,
 // p99s and each as a ratio of the floor. FOUNDRY_BENCH_SIZES="100,1000" runs fewer sizes.
+// Sign-in: the OAuth callback (code exchange, user read, records stored) against the simulator,
+// as a ratio of a plain HTTP round trip to the simulator measured in the same run.
 import type { FoundryClient } from "@foundry/client";
-import { startBackend } from "../test/harness.ts";
+import { authorizeAt, callback, startSignIn } from "../test/auth-flow.ts";
+import { startBackend, type TestBackend } from "../test/harness.ts";
 
 const SIZES = (process.env.FOUNDRY_BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
 const FLOOR_SAMPLES = 200;
 const CREATE_SAMPLES = 50;
 const LIST_SAMPLES = 20;
 const SEED_CONCURRENCY = 16;
+const SIGN_IN_SAMPLES = 40;
 
 interface Stats {
 	median: number;
@@ -47,6 +51,25 @@ async function seed(client: FoundryClient, repo: string, from: number, to: numbe
 const fmt = (ms: number) => ms.toFixed(1).padStart(8);
 const ratio = (ms: number, floor: number) => `${(ms / floor).toFixed(1)}x`.padStart(7);
 
+/** Callback latency of sign-ins by the demo users in turn, against a plain round trip to the simulator. */
+async function signInRows(backend: TestBackend, line: (label: string, s: Stats, base: Stats) => string): Promise<string[]> {
+	const plain = await time(100, async () => {
+		const res = await fetch(`${backend.sim.api}/users/octocat`);
+		await res.arrayBuffer();
+	});
+	const samples: number[] = [];
+	for (let i = 0; i < SIGN_IN_SAMPLES; i++) {
+		const { jar, authorizeUrl } = await startSignIn(backend.url);
+		const url = await authorizeAt(authorizeUrl, i % 2 === 0 ? "octocat" : "hubot");
+		const started = performance.now();
+		const res = await callback(url, jar);
+		samples.push(performance.now() - started);
+		if (res.status !== 302 || res.headers.get("location")?.includes("error")) throw new Error(`sign-in ${i} failed: ${res.status} ${res.headers.get("location")}`);
+	}
+	const cb = stats(samples);
+	return [line("plain HTTP to simulator", plain, plain), line("sign-in callback", cb, plain)];
+}
+
 async function main() {
 	const backend = await startBackend({ env: { FOUNDRY_LOG_LEVEL: "error" } });
 	const client = backend.client();
@@ -55,8 +78,10 @@ async function main() {
 		const floor = await time(FLOOR_SAMPLES, () => client.ping());
 		const repo = (await client.repos.add("https://example.com/bench/repo")).id;
 		const rows: string[] = [];
-		const line = (label: string, s: Stats) =>
-			`${label.padEnd(26)} ${fmt(s.median)} ${fmt(s.p99)} ${ratio(s.median, floor.median)} ${ratio(s.p99, floor.p99)}`;
+		const against = (label: string, s: Stats, base: Stats) =>
+			`${label.padEnd(26)} ${fmt(s.median)} ${fmt(s.p99)} ${ratio(s.median, base.median)} ${ratio(s.p99, base.p99)}`;
+		const line = (label: string, s: Stats) => against(label, s, floor);
+		const signIn = await signInRows(backend, against);
 		rows.push(line("floor: trivial action", floor));
 		let count = 0;
 		for (const size of SIZES) {
@@ -74,6 +99,8 @@ async function main() {
 		}
 		console.log(`\n${"operation".padEnd(26)} ${"median".padStart(8)} ${"p99".padStart(8)} ${"med/fl".padStart(7)} ${"p99/fl".padStart(7)}   (ms)`);
 		for (const r of rows) console.log(r);
+		console.log(`\n${"sign-in".padEnd(26)} ${"median".padStart(8)} ${"p99".padStart(8)} ${"med/rt".padStart(7)} ${"p99/rt".padStart(7)}   (ms; rt = plain HTTP round trip)`);
+		for (const r of signIn) console.log(r);
 	} finally {
 		await backend.stop({ cleanup: true });
 	}
