@@ -1,9 +1,9 @@
 // The page a user opens to approve a CLI login (RFC 8628 device flow). It signs in with GitHub if
 // needed, then approves or denies the code shown in the terminal.
-const escape = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "");
+const safeCode = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "");
 
 export function devicePage(userCode: string): string {
-	const code = escape(userCode).slice(0, 32);
+	const code = safeCode(userCode).slice(0, 32);
 	return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Foundry — approve CLI login</title>
 <style>body{font:16px system-ui;margin:4rem auto;max-width:32rem}code{font-size:1.4rem}button{margin-right:1rem}</style></head>

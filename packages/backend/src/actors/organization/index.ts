@@ -20,7 +20,6 @@ import {
 	type TaskSummary,
 	taskIdSchema,
 } from "@foundry/shared";
-import type { Logger } from "pino";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import { z } from "zod";

@@ -14,7 +14,6 @@ import {
 } from "@foundry/shared";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
-import type { Logger } from "pino";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
