@@ -38,8 +38,53 @@ export interface AuthStoreDeps {
 const USER_MODELS = new Set(["user", "session", "account"]);
 const toMs = (v: unknown): number => (typeof v === "number" ? v : Date.parse(String(v)));
 
+/**
+ * Which user an identifier belongs to (account, email, record ids) rarely changes, so lookups are
+ * remembered in this process; a stale entry is harmless because the user actor still filters by
+ * the full query on its own records.
+ */
+class RouteCache {
+	readonly #map = new Map<string, string>();
+	static readonly MAX = 10_000;
+
+	get(key: string): string | undefined {
+		return this.#map.get(key);
+	}
+	set(key: string, userId: string): void {
+		if (this.#map.size >= RouteCache.MAX) this.#map.clear();
+		this.#map.set(key, userId);
+	}
+	delete(key: string): void {
+		this.#map.delete(key);
+	}
+}
+
+const cacheKey = (q: IndexQuery): string | null => {
+	switch (q.kind) {
+		case "email":
+			return `email:${q.email.toLowerCase()}`;
+		case "account":
+			return `account:${q.providerId}:${q.accountId}`;
+		case "accountRecord":
+			return `accountRecord:${q.recordId}`;
+		default:
+			return null;
+	}
+};
+
 export class AuthStore {
+	readonly #routes = new RouteCache();
+
 	constructor(private readonly deps: AuthStoreDeps) {}
+
+	async #lookup(q: IndexQuery): Promise<string | null> {
+		const key = cacheKey(q);
+		const cached = key ? this.#routes.get(key) : undefined;
+		if (cached) return cached;
+		const userId = (await this.#index().lookup(q))?.userId ?? null;
+		if (key && userId) this.#routes.set(key, userId);
+		return userId;
+	}
 
 	#index(): AuthIndex {
 		return this.deps.client.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.deps.params });
@@ -50,7 +95,7 @@ export class AuthStore {
 
 	/** Which user actor holds the records a query is about (null: none can match). */
 	async #route(model: string, where: WhereClause[]): Promise<string | null> {
-		const hit = async (q: IndexQuery) => (await this.#index().lookup(q))?.userId ?? null;
+		const hit = (q: IndexQuery) => this.#lookup(q);
 		if (model === "user") {
 			const id = pinned(where, "id");
 			if (id) return id;
@@ -75,7 +120,10 @@ export class AuthStore {
 
 	async #reindex(model: string, userId: string, row: Row): Promise<void> {
 		if (model === "user" && typeof row.email === "string") {
+			const key = `email:${row.email.toLowerCase()}`;
+			if (this.#routes.get(key) === userId) return;
 			await this.#index().put({ kind: "email", email: row.email, userId });
+			this.#routes.set(key, userId);
 		} else if (model === "session") {
 			await this.#index().put({
 				kind: "session",
@@ -85,6 +133,9 @@ export class AuthStore {
 				expiresAt: toMs(row.expiresAt),
 			});
 		} else if (model === "account") {
+			const key = `account:${String(row.providerId)}:${String(row.accountId)}`;
+			const recordKey = `accountRecord:${String(row.id)}`;
+			if (this.#routes.get(key) === userId && this.#routes.get(recordKey) === userId) return;
 			await this.#index().put({
 				kind: "account",
 				providerId: String(row.providerId),
@@ -92,17 +143,21 @@ export class AuthStore {
 				recordId: String(row.id),
 				userId,
 			});
+			this.#routes.set(key, userId);
+			this.#routes.set(recordKey, userId);
 		}
 	}
 
 	async create(model: string, data: Row): Promise<Row> {
 		if (!USER_MODELS.has(model)) return this.#index().recordCreate({ model, data });
 		const userId = String(model === "user" ? data.id : data.userId);
-		// Index first for sessions: a session the index cannot find is useless, while an index entry
-		// without its record simply resolves to nothing.
-		if (model === "session") await this.#reindex(model, userId, data);
+		if (model === "session") {
+			// Both at once: the token reaches the client only after both succeeded.
+			const [row] = await Promise.all([this.#user(userId).authCreate({ model, data }), this.#reindex(model, userId, data)]);
+			return row;
+		}
 		const row = await this.#user(userId).authCreate({ model, data });
-		if (model !== "session") await this.#reindex(model, userId, row);
+		await this.#reindex(model, userId, row);
 		return row;
 	}
 
@@ -128,7 +183,11 @@ export class AuthStore {
 		const rows = await this.#user(userId).authDelete({ model, where });
 		for (const row of rows) {
 			if (model === "session") await this.#index().remove({ kind: "session", sessionId: String(row.id) });
-			if (model === "account") await this.#index().remove({ kind: "account", recordId: String(row.id) });
+			if (model === "account") {
+				await this.#index().remove({ kind: "account", recordId: String(row.id) });
+				this.#routes.delete(`account:${String(row.providerId)}:${String(row.accountId)}`);
+				this.#routes.delete(`accountRecord:${String(row.id)}`);
+			}
 			if (model === "user") await this.#index().remove({ kind: "user", userId });
 		}
 		if (model === "session" || model === "user") this.deps.onSessionsEnded(userId);

@@ -18,20 +18,23 @@ export async function githubToken(ctx: UserCommandContext): Promise<string> {
 	return ctx.secrets.decrypt(stored);
 }
 
+/** Any failure lands on the profile (organizationsError), reaches the user's clients and the log. */
 export async function refreshOrganizations(ctx: UserCommandContext): Promise<{ organizations: number }> {
-	const now = Date.now();
-	let result: Awaited<ReturnType<UserCommandContext["github"]["accounts"]>>;
 	try {
-		result = await ctx.github.accounts(await githubToken(ctx));
+		return await discover(ctx);
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
-		await ctx.db.update(profile).set({ orgsError: message, updatedAt: now }).where(eq(profile.id, 1));
+		await ctx.db.update(profile).set({ orgsError: message, updatedAt: Date.now() }).where(eq(profile.id, 1));
 		ctx.log.warn({ userId: ctx.userId, code: (err as { code?: unknown }).code, message }, "organization discovery failed");
 		const p = await readProfile(ctx.db);
 		if (p) ctx.emit({ type: "profile", profile: p });
 		throw err;
 	}
-	const { identity, accounts } = result;
+}
+
+async function discover(ctx: UserCommandContext): Promise<{ organizations: number }> {
+	const now = Date.now();
+	const { identity, accounts } = await ctx.github.accounts(await githubToken(ctx));
 	const current = await readMemberships(ctx.db);
 	const wanted = new Set(accounts.map((a) => a.login.toLowerCase()));
 	for (const a of accounts) {
