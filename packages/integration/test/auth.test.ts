@@ -103,4 +103,20 @@ describe("GitHub sign-in", () => {
 		const bogus = backend.clientFor("fdy_not-a-real-token", "acme");
 		await expect(bogus.tasks.list()).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "API token is invalid or revoked" });
 	});
+
+	it("never hands GitHub tokens to clients: token endpoints of Better Auth are disabled", async () => {
+		const signed = await backend.signIn("octocat");
+		for (const path of ["get-access-token", "refresh-token", "account-info", "update-user", "unlink-account"]) {
+			const res = await fetch(`${backend.url}/v1/auth/${path}`, {
+				method: "POST",
+				headers: { cookie: signed.cookie, origin: backend.url, "content-type": "application/json" },
+				body: JSON.stringify({ providerId: "github" }),
+			});
+			expect(res.status, path).toBe(404);
+		}
+		const accounts = await fetch(`${backend.url}/v1/auth/list-accounts`, { headers: { cookie: signed.cookie } });
+		const text = await accounts.text();
+		expect(text).toContain("github");
+		expect(text).not.toMatch(/accessToken|gho_|ghu_/);
+	});
 });

@@ -12,6 +12,17 @@ import { type AuthStore, actorAuthAdapter } from "./adapter.ts";
 export const CLI_CLIENT_ID = "foundry-cli";
 export const GITHUB_SCOPES = ["read:user", "user:email", "read:org", "repo"];
 const SESSION_DAYS = 30;
+export const DISABLED_PATHS = [
+	"/get-access-token",
+	"/refresh-token",
+	"/account-info",
+	"/link-social",
+	"/unlink-account",
+	"/update-user",
+	"/change-email",
+	"/delete-user",
+	"/update-session",
+];
 
 export interface AuthOptions {
 	config: Config;
@@ -58,6 +69,9 @@ export function createAuth(o: AuthOptions) {
 		database: actorAuthAdapter(o.store),
 		trustedOrigins: [o.config.publicUrl, ...o.config.auth.trustedOrigins],
 		telemetry: { enabled: false },
+		// GitHub is the source of identity, and its tokens never reach clients: no endpoint returns
+		// or refreshes a provider token, and identity/account edits happen on GitHub, not here.
+		disabledPaths: DISABLED_PATHS,
 		session: { expiresIn: SESSION_DAYS * 86_400 },
 		account: { encryptOAuthTokens: true, accountLinking: { enabled: true, trustedProviders: ["github"] } },
 		logger: {
