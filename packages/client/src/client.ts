@@ -10,6 +10,7 @@ import {
 	type FeedEntry,
 	FoundryError,
 	HTTP_PATH,
+	isErrorCode,
 	type ListAuditInput,
 	type ListTasksInput,
 	type Notification,
@@ -94,8 +95,12 @@ export class FoundryClient {
 			const res = await fetch(`${this.endpoint}${HTTP_PATH.whoami}`, {
 				headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
 			});
-			const body = (await res.json()) as WhoAmI & { code?: string; message?: string };
-			if (!res.ok) throw FoundryError.fromPayload({ code: body.code === "UNAUTHORIZED" ? "UNAUTHORIZED" : "INTERNAL", message: body.message ?? `HTTP ${res.status}` });
+			// Errors come as { error: { code, message }, requestId } (the backend's one error shape).
+			const body = (await res.json()) as WhoAmI & { error?: { code?: unknown; message?: unknown } };
+			if (!res.ok) {
+				const { code, message } = body.error ?? {};
+				throw new FoundryError(isErrorCode(code) ? code : "INTERNAL", typeof message === "string" ? message : `HTTP ${res.status}`);
+			}
 			return body;
 		}).catch((err: unknown) => {
 			this.#whoami = null;

@@ -10,6 +10,8 @@ export function applyChange(snapshot: OrganizationSnapshot, version: number, cha
 			const tasks = change.task.status === "archived" ? others : sortTasks([...others, change.task]);
 			return { ...snapshot, version, tasks };
 		}
+		case "account":
+			return { ...snapshot, version, account: change.account, memberCount: change.memberCount };
 		case "runtimeIssues":
 			return { ...snapshot, version, openRuntimeIssues: change.openCount };
 	}

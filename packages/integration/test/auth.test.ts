@@ -31,6 +31,23 @@ describe("GitHub sign-in", () => {
 			["acme", "admin", "organization"],
 			["octocat", "admin", "personal"],
 		]);
+		expect(profile.organizations.map((o) => [o.orgId, o.installation])).toEqual([
+			["acme", "connected"],
+			["octocat", "install_required"],
+		]);
+		const acme = await backend.clientFor(signed.sessionToken, "acme").tasks.list().then(() =>
+			backend.clientFor(signed.sessionToken, "acme").members.list(),
+		);
+		expect(acme.map((m) => [m.login, m.role])).toContainEqual(["octocat", "admin"]);
+		const snapshot = await new Promise<import("@foundry/client").OrganizationSnapshot>((resolve, reject) => {
+			backend
+				.clientFor(signed.sessionToken, "acme")
+				.subscribeOrganization((s) => resolve(s))
+				.then((sub) => sub.ready.then(() => sub.close()))
+				.catch(reject);
+		});
+		expect(snapshot.account).toMatchObject({ login: "acme", kind: "organization", installation: "connected" });
+		expect(snapshot.memberCount).toBeGreaterThanOrEqual(1);
 		console.log(`sign-in round trip ${Math.round(elapsed)} ms`);
 	});
 

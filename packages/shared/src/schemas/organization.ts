@@ -25,7 +25,17 @@ export const clearRuntimeIssuesInputSchema = z.object({
 
 export const listRuntimeIssuesInputSchema = z.object({ includeCleared: z.boolean().optional() });
 
+/** The GitHub account an organization mirrors, and whether the GitHub App is installed there. */
+export interface OrganizationAccount {
+	login: string;
+	name: string;
+	kind: "personal" | "organization";
+	avatarUrl: string | null;
+	installation: "connected" | "install_required";
+}
+
 export type OrganizationChange =
+	| { type: "account"; account: OrganizationAccount; memberCount: number }
 	| { type: "repoUpserted"; repo: Repo }
 	| { type: "taskUpserted"; task: TaskSummary }
 	| { type: "runtimeIssues"; openCount: number };
@@ -38,6 +48,8 @@ export interface OrganizationUpdatedEvent {
 export interface OrganizationSnapshot {
 	orgId: string;
 	version: number;
+	account: OrganizationAccount | null;
+	memberCount: number;
 	repos: Repo[];
 	tasks: TaskSummary[];
 	openRuntimeIssues: number;

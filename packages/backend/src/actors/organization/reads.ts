@@ -2,18 +2,19 @@
 import {
 	type ListTasksInput,
 	notFound,
+	type OrganizationAccount,
 	type OrganizationMember,
 	type OrganizationSnapshot,
 	type Repo,
 	type RuntimeIssue,
 	type TaskSummary,
 } from "@foundry/shared";
-import { and, asc, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
 import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
-import { members, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { members, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
 import { fromSummaryRow } from "./summaries.ts";
 
 export async function listRepos(db: OrganizationDb): Promise<Repo[]> {
@@ -45,12 +46,26 @@ export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<Or
 	// Version first: anything written after it arrives as an event with a higher version, and
 	// re-applying an upsert the snapshot already contains is harmless.
 	const version = await readVersion(db);
-	const [repoList, tasks, openRuntimeIssues] = [
+	const [repoList, tasks, openRuntimeIssues, account, memberCount] = [
 		await listRepos(db),
 		await listTasks(db, {}),
 		await openIssueCount(db),
+		await readAccount(db),
+		await countMembers(db),
 	];
-	return { orgId, version, repos: repoList, tasks, openRuntimeIssues };
+	return { orgId, version, account, memberCount, repos: repoList, tasks, openRuntimeIssues };
+}
+
+export async function readAccount(db: OrganizationDb): Promise<OrganizationAccount | null> {
+	const row = await db.select().from(orgProfile).where(eq(orgProfile.id, 1)).get();
+	if (!row) return null;
+	const { id: _id, updatedAt: _u, ...account } = row;
+	return account;
+}
+
+export async function countMembers(db: OrganizationDb): Promise<number> {
+	const [row] = await db.select({ n: count() }).from(members);
+	return row?.n ?? 0;
 }
 
 export async function listRuntimeIssues(db: OrganizationDb, includeCleared: boolean): Promise<RuntimeIssue[]> {

@@ -4,7 +4,8 @@ import { type ApplyMembershipInput, INSTALLATION_STATUSES, orgIdSchema, parseInp
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { pushMembership } from "../../shared/peers.ts";
-import type { OrganizationCommandContext } from "../context.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
+import { countMembers, readAccount } from "../reads.ts";
 import { members, orgProfile } from "../schema.ts";
 
 const accountSchema = z.object({
@@ -35,7 +36,16 @@ async function membershipFor(ctx: OrganizationCommandContext, role: ApplyMembers
 	};
 }
 
-async function syncProfile(ctx: OrganizationCommandContext, account: z.infer<typeof accountSchema>, actor: string) {
+/** Tells clients the account (installation status) or member count changed. */
+async function announceAccount(ctx: OrganizationCommandContext): Promise<void> {
+	await commitChange(ctx, "account", async (tx) => {
+		const account = await readAccount(tx);
+		return account ? { type: "account", account, memberCount: await countMembers(tx) } : null;
+	});
+}
+
+/** Returns whether anything clients see changed. */
+async function syncProfile(ctx: OrganizationCommandContext, account: z.infer<typeof accountSchema>, actor: string): Promise<boolean> {
 	const now = Date.now();
 	const before = await ctx.db.select().from(orgProfile).where(eq(orgProfile.id, 1)).get();
 	const row = { ...account, updatedAt: now };
@@ -49,11 +59,12 @@ async function syncProfile(ctx: OrganizationCommandContext, account: z.infer<typ
 			payload: { from: before.installation, to: account.installation },
 		});
 	}
+	return !before || (["login", "name", "kind", "avatarUrl", "installation"] as const).some((k) => before[k] !== account[k]);
 }
 
 export async function syncMember(ctx: OrganizationCommandContext, body: unknown): Promise<{ changed: boolean }> {
 	const input = parseInput(syncSchema, body);
-	await syncProfile(ctx, input.account, input.userId);
+	const accountChanged = await syncProfile(ctx, input.account, input.userId);
 	const now = Date.now();
 	const before = await ctx.db.select().from(members).where(eq(members.userId, input.userId)).get();
 	const row = { userId: input.userId, login: input.login, avatarUrl: input.avatarUrl, role: input.role, updatedAt: now };
@@ -71,6 +82,7 @@ export async function syncMember(ctx: OrganizationCommandContext, body: unknown)
 			payload: { login: input.login, role: input.role, ...(before ? { from: before.role } : {}) },
 		});
 	}
+	if (accountChanged || !before) await announceAccount(ctx);
 	// Pushed every time (cheap, idempotent): the user actor may have missed an earlier push.
 	await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, input.role));
 	return { changed };
@@ -80,6 +92,7 @@ export async function removeMember(ctx: OrganizationCommandContext, body: unknow
 	const input = parseInput(removeSchema, body);
 	const [gone] = await ctx.db.delete(members).where(eq(members.userId, input.userId)).returning();
 	if (gone) {
+		await announceAccount(ctx);
 		ctx.outbox.audit({
 			kind: "member.removed",
 			actor: "system",
