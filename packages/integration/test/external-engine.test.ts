@@ -7,13 +7,14 @@ import { join } from "node:path";
 import { getEnginePath } from "@rivetkit/engine-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freeEnginePort, processAlive, startBackend, terminate } from "./harness.ts";
+import { testDirPrefix } from "./global-teardown.ts";
 
 let engine: ChildProcess;
 let endpoint: string;
 let dir: string;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), "foundry-test-external-"));
+	dir = mkdtempSync(join(tmpdir(), `${testDirPrefix(process.env.FOUNDRY_TEST_RUN)}external-`));
 	const port = await freeEnginePort();
 	endpoint = `http://127.0.0.1:${port}`;
 	engine = spawn(getEnginePath(), ["start"], {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createFoundryClient, type FoundryClient } from "@foundry/client";
 import { type RunningSim, startSim } from "@foundry/github-sim/harness";
 import { signIn, type SignedIn } from "./auth-flow.ts";
+import { testDirPrefix } from "./global-teardown.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const BACKEND_DIR = join(REPO_ROOT, "packages/backend");
@@ -102,7 +103,7 @@ export const DEFAULT_LOGIN = "octocat";
 export const DEFAULT_ORG = "acme";
 
 export async function startBackend(opts: StartOptions = {}): Promise<TestBackend> {
-	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "foundry-test-"));
+	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), testDirPrefix(process.env.FOUNDRY_TEST_RUN)));
 	const port = opts.port ?? (await freePort());
 	const enginePort = await freeEnginePort();
 	const ownsSim = opts.sim === undefined;
@@ -227,27 +228,7 @@ export function processAlive(pid: number): boolean {
 	}
 }
 
-export interface CliResult {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-/** Runs the real CLI as a process, as a user would (`pnpm foundry ...` runs the same entry). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-	return new Promise((done) => {
-		const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "packages/cli/src/bin.ts"), ...args], {
-			cwd: REPO_ROOT,
-			env: { ...process.env, ...env },
-			stdio: ["ignore", "pipe", "pipe"],
-		});
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-		child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-		child.on("exit", (code) => done({ code, stdout, stderr }));
-	});
-}
+export { type CliProcess, type CliResult, runCli, spawnCli } from "./cli-process.ts";
 
 /** Polls until `check` returns a value (eventually-consistent paths such as the audit log). */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {

@@ -33,6 +33,8 @@ export interface AuthStoreDeps {
 	params: ConnParams;
 	/** Called when sessions of a user end (sign-out, revocation) so cached principals drop. */
 	onSessionsEnded(userId: string): void;
+	/** Debug trace of storage operations (model and duration only, never values). */
+	trace?(op: string, model: string, ms: number): void;
 }
 
 const USER_MODELS = new Set(["user", "session", "account"]);
@@ -197,7 +199,15 @@ export class AuthStore {
 
 type Where = WhereClause[] | undefined;
 
-export function actorAuthAdapter(store: AuthStore) {
+export function actorAuthAdapter(store: AuthStore, trace?: AuthStoreDeps["trace"]) {
+	const timed = async <T>(op: string, model: string, run: () => Promise<T>): Promise<T> => {
+		const started = performance.now();
+		try {
+			return await run();
+		} finally {
+			trace?.(op, model, Math.round(performance.now() - started));
+		}
+	};
 	return createAdapterFactory({
 		config: {
 			adapterId: "foundry-actors",
@@ -210,9 +220,9 @@ export function actorAuthAdapter(store: AuthStore) {
 		},
 		adapter: () => ({
 			create: async <T extends Record<string, unknown>>({ model, data }: { model: string; data: T }) =>
-				(await store.create(model, data)) as T,
+				(await timed("create", model, () => store.create(model, data))) as T,
 			findOne: async <T>({ model, where }: { model: string; where: Where }) =>
-				((await store.find(model, where ?? [], { limit: 1 }))[0] ?? null) as T | null,
+				((await timed("findOne", model, () => store.find(model, where ?? [], { limit: 1 })))[0] ?? null) as T | null,
 			findMany: async <T>({
 				model,
 				where,
@@ -220,13 +230,13 @@ export function actorAuthAdapter(store: AuthStore) {
 				offset,
 				sortBy,
 			}: { model: string; where?: Where; limit?: number; offset?: number; sortBy?: FindOptions["sortBy"] }) =>
-				(await store.find(model, where ?? [], { limit, offset, sortBy })) as T[],
+				(await timed("findMany", model, () => store.find(model, where ?? [], { limit, offset, sortBy }))) as T[],
 			update: async <T>({ model, where, update }: { model: string; where: Where; update: T }) =>
-				((await store.update(model, where ?? [], update as Row))[0] ?? null) as T | null,
+				((await timed("update", model, () => store.update(model, where ?? [], update as Row)))[0] ?? null) as T | null,
 			updateMany: async ({ model, where, update }: { model: string; where: Where; update: Record<string, unknown> }) =>
 				(await store.update(model, where ?? [], update)).length,
 			delete: async ({ model, where }: { model: string; where: Where }) => {
-				await store.delete(model, where ?? []);
+				await timed("delete", model, () => store.delete(model, where ?? []));
 			},
 			deleteMany: ({ model, where }: { model: string; where: Where }) => store.delete(model, where ?? []),
 			count: async ({ model, where }: { model: string; where?: Where }) => (await store.find(model, where ?? [])).length,

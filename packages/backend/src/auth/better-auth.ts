@@ -66,7 +66,7 @@ export function createAuth(o: AuthOptions) {
 		baseURL: o.config.publicUrl,
 		basePath: HTTP_PATH.auth,
 		secret: o.secret,
-		database: actorAuthAdapter(o.store),
+		database: actorAuthAdapter(o.store, (op, model, ms) => log.debug({ op, model, ms }, "auth storage")),
 		trustedOrigins: [o.config.publicUrl, ...o.config.auth.trustedOrigins],
 		telemetry: { enabled: false },
 		// GitHub is the source of identity, and its tokens never reach clients: no endpoint returns
