@@ -24,6 +24,9 @@ const OPTIONS = {
 	kind: { type: "string" },
 	limit: { type: "string" },
 	cursor: { type: "string" },
+	token: { type: "string" },
+	timeout: { type: "string" },
+	"expires-in-days": { type: "string" },
 } as const;
 
 export function parseCli(argv: string[]): ParsedArgs {

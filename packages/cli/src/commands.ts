@@ -100,10 +100,10 @@ function enumFlag<T extends string>(a: ParsedArgs, name: string, allowed: readon
 	return match;
 }
 
-export function findCommand(path: string[]): { name: string; run: Command } | null {
+export function findCommand<T>(table: Record<string, T>, path: string[]): { name: string; run: T } | null {
 	for (const len of [2, 1]) {
 		const name = path.slice(0, len).join(" ");
-		const run = COMMANDS[name];
+		const run = table[name];
 		if (run) return { name, run };
 	}
 	return null;

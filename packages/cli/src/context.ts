@@ -2,7 +2,7 @@
 // Token: FOUNDRY_TOKEN, else the credentials file's entry for the endpoint. Organization: --org,
 // else FOUNDRY_ORG, else the entry's org (when the entry's token is the one in use), else the
 // user's active organization (resolved by the client).
-import { createFoundryClient, DEFAULT_ENDPOINT, FoundryClient, FoundryError } from "@foundry/client";
+import { createFoundryClient, DEFAULT_ENDPOINT, type FoundryClient, FoundryError } from "@foundry/client";
 import { type ParsedArgs, stringFlag } from "./args.ts";
 import { type CredentialEntry, CredentialStore, credentialsPath } from "./credentials.ts";
 

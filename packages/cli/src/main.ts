@@ -1,16 +1,24 @@
 // The CLI's flow: parse, run one command against the backend, print, exit code.
-import { createFoundryClient, DEFAULT_ENDPOINT, FoundryError } from "@foundry/client";
-import { parseCli, stringFlag, UsageError } from "./args.ts";
-import { findCommand } from "./commands.ts";
+import { DEFAULT_ENDPOINT, FoundryError } from "@foundry/client";
+import { ACCOUNT_COMMANDS } from "./account.ts";
+import { parseCli, UsageError } from "./args.ts";
+import { COMMANDS, findCommand, type Output } from "./commands.ts";
+import { CliContext, type Io } from "./context.ts";
+import { login, logout } from "./login.ts";
 
-export interface Io {
-	out: { write(s: string): unknown };
-	err: { write(s: string): unknown };
-	env: Record<string, string | undefined>;
-}
+export type { Io } from "./context.ts";
 
 export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <command>
 
+  login [--timeout S]                          sign in through the browser (shows a code and a URL)
+  login --token <token>                        sign in with a personal API token
+  logout                                       revoke the stored token and forget it
+  whoami                                       who you are, your organizations, the active one
+  org list
+  org use <id>                                 make <id> the active organization
+  token create <name> [--expires-in-days N]    a personal API token (shown once)
+  token list
+  token revoke <id>                            takes effect at once
   repo add <url|path>                          add a repository (https URL or absolute local path)
   repo list
   task create --repo <id|url> [--title T] [--branch B] "<prompt>"
@@ -24,9 +32,29 @@ export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <comma
   issues clear [id ...]
   health
 
-Endpoint: --endpoint, else FOUNDRY_ENDPOINT, else ${DEFAULT_ENDPOINT}.`;
+Endpoint: --endpoint, else FOUNDRY_ENDPOINT, else ${DEFAULT_ENDPOINT}.
+Token: FOUNDRY_TOKEN, else the one \`foundry login\` stored in $XDG_CONFIG_HOME/foundry/credentials
+(default ~/.config/foundry/credentials, mode 600).
+Organization: --org, else FOUNDRY_ORG, else the one \`org use\` stored, else your active one.`;
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+type Handler = (ctx: CliContext) => Promise<Output>;
+
+/** Commands that need no credentials. */
+const PUBLIC = new Set(["health"]);
+
+const HANDLERS: Record<string, Handler> = {
+	...Object.fromEntries(
+		Object.entries(COMMANDS).map(([name, run]): [string, Handler] => [
+			name,
+			(ctx) => run(PUBLIC.has(name) ? ctx.clientFor(undefined) : ctx.client(), ctx.args),
+		]),
+	),
+	...ACCOUNT_COMMANDS,
+	login,
+	logout,
+};
 
 export async function run(argv: string[], io: Io): Promise<number> {
 	let json = argv.includes("--json");
@@ -37,19 +65,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
 			io.out.write(`${USAGE}\n`);
 			return args.flags.help ? EXIT.ok : EXIT.usage;
 		}
-		const command = findCommand(args.command);
+		const command = findCommand(HANDLERS, args.command);
 		if (!command) throw new UsageError(`unknown command '${args.command.join(" ")}' (see foundry --help)`);
-		const client = createFoundryClient({
-			endpoint: stringFlag(args.flags, "endpoint") ?? io.env.FOUNDRY_ENDPOINT,
-			org: stringFlag(args.flags, "org") ?? io.env.FOUNDRY_ORG,
-			token: io.env.FOUNDRY_TOKEN,
-		});
+		const ctx = new CliContext(io, args);
 		try {
-			const output = await command.run(client, args);
+			const output = await command.run(ctx);
 			io.out.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
 			return EXIT.ok;
 		} finally {
-			await client.dispose();
+			await ctx.dispose();
 		}
 	} catch (err) {
 		return report(err, json, io);

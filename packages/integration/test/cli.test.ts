@@ -6,7 +6,7 @@ let backend: TestBackend;
 let env: Record<string, string>;
 beforeAll(async () => {
 	backend = await startBackend();
-	env = { FOUNDRY_ENDPOINT: backend.url };
+	env = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token };
 });
 afterAll(async () => {
 	await backend?.stop({ cleanup: true });
@@ -72,10 +72,10 @@ describe("foundry CLI", () => {
 	});
 
 	it("reports an unreachable backend clearly, and errors as JSON with --json", async () => {
-		const down = await runCli(["repo", "list"], { FOUNDRY_ENDPOINT: "http://127.0.0.1:9" });
+		const down = await runCli(["repo", "list"], { FOUNDRY_ENDPOINT: "http://127.0.0.1:9", FOUNDRY_TOKEN: backend.token });
 		expect(down.code).toBe(1);
 		expect(down.stderr).toMatch(/^foundry: UPSTREAM_FAILED: cannot reach the Foundry backend at http:\/\/127\.0\.0\.1:9/);
-		const viaFlag = await runCli(["task", "show", "t_zzzzzzzzzz", "--json", "--endpoint", backend.url], {});
+		const viaFlag = await runCli(["task", "show", "t_zzzzzzzzzz", "--json", "--endpoint", backend.url], { FOUNDRY_TOKEN: backend.token });
 		expect(JSON.parse(viaFlag.stderr)).toMatchObject({ error: { code: "NOT_FOUND" } });
 	});
 });
