@@ -30,9 +30,20 @@ export async function login(ctx: CliContext): Promise<Output> {
 	const me = await session.whoami();
 	const login = me.login || (await discoveredLogin(ctx, session, me.userId));
 	const created = await session.tokens.create(`foundry CLI on ${hostname()}`);
+	await endSession(ctx, sessionToken);
 	ctx.store.set(ctx.endpoint, { token: created.token, login, org: pinnedOrg(ctx, login), tokenId: created.id });
 	await retire(ctx, ctx.entry, created.token);
 	return signedIn(ctx, login, me.userId, created.id);
+}
+
+/** The device flow's session is only a means to the API token: end it so nothing long-lived is left. */
+async function endSession(ctx: CliContext, sessionToken: string): Promise<void> {
+	const res = await fetch(`${ctx.endpoint}/v1/auth/sign-out`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${sessionToken}`, "content-type": "application/json", origin: ctx.endpoint },
+		body: "{}",
+	});
+	if (!res.ok) ctx.io.err.write(`note: could not end the temporary sign-in session (HTTP ${res.status}); it expires on its own\n`);
 }
 
 async function loginWithToken(ctx: CliContext, token: string): Promise<Output> {
@@ -79,6 +90,8 @@ function signedIn(ctx: CliContext, login: string, userId: string, tokenId: strin
 /** The id of an API token, from the entry or by its unique visible prefix; null when unknown. */
 async function tokenIdOf(client: FoundryClient, entry: CredentialEntry): Promise<string | null> {
 	if (entry.tokenId) return entry.tokenId;
+	const own = (await client.whoami()).tokenId;
+	if (own) return own;
 	const matches = (await client.tokens.list()).filter((t) => entry.token.startsWith(t.prefix));
 	return matches.length === 1 ? (matches[0]?.id ?? null) : null;
 }

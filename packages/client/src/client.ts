@@ -50,6 +50,8 @@ export interface WhoAmI {
 	userId: string;
 	login: string;
 	organizations: Record<string, "admin" | "member">;
+	/** The API token's id when the client uses one (null for session tokens). */
+	tokenId: string | null;
 }
 
 export interface HealthReport {

@@ -111,6 +111,15 @@ describe("GitHub sign-in", () => {
 		await expect(after.tasks.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 		const who = await fetch(`${backend.url}/v1/whoami`, { headers: { authorization: `Bearer ${signed.sessionToken}` } });
 		expect(who.status).toBe(401);
+		// A CLI ends its session with the bearer token alone (no cookie).
+		const cli = await backend.signIn("octocat");
+		const bearerOut = await fetch(`${backend.url}/v1/auth/sign-out`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${cli.sessionToken}`, origin: backend.url, "content-type": "application/json" },
+			body: "{}",
+		});
+		expect(bearerOut.status).toBe(200);
+		await expect(backend.clientFor(cli.sessionToken, "acme").tasks.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 	});
 
 	it("anonymous calls are UNAUTHORIZED and /v1/whoami needs credentials", async () => {

@@ -10,7 +10,14 @@ export type Principal =
 	/** `reason` says why presented credentials were not accepted (revoked token, expired session …). */
 	| { kind: "anonymous"; reason?: string }
 	| { kind: "internal" }
-	| { kind: "user"; userId: string; login: string; orgs: Record<string, Role> };
+	| {
+			kind: "user";
+			userId: string;
+			login: string;
+			orgs: Record<string, Role>;
+			/** Set when the caller used a personal API token: which one. */
+			tokenId?: string;
+	  };
 
 /**
  * What a client puts in its RivetKit connection params. `token` is a personal API token

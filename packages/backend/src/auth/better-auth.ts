@@ -3,7 +3,7 @@
 // and the device flow the CLI signs in with.
 import { HTTP_PATH } from "@foundry/shared";
 import { betterAuth } from "better-auth";
-import { deviceAuthorization, genericOAuth } from "better-auth/plugins";
+import { bearer, deviceAuthorization, genericOAuth } from "better-auth/plugins";
 import type { Logger } from "pino";
 import type { GithubUserApi } from "../adapters/github.ts";
 import type { Config } from "../config.ts";
@@ -81,6 +81,8 @@ export function createAuth(o: AuthOptions) {
 		},
 		plugins: [
 			genericOAuth({ config: providers(o) }),
+			// Lets a CLI end the session the device flow gave it (sign-out with Authorization: Bearer).
+			bearer(),
 			deviceAuthorization({
 				verificationUri: `${o.config.publicUrl}/v1/device`,
 				expiresIn: "10m",

@@ -15,6 +15,7 @@ import { credentialHash, sameSecret } from "./credentials.ts";
 export interface IndexHit {
 	userId: string;
 	expiresAt: number | null;
+	tokenId?: string;
 }
 
 interface ResolverClient {
@@ -73,11 +74,12 @@ export class PrincipalResolver implements PrincipalSource {
 		if (!hit || (hit.expiresAt !== null && hit.expiresAt <= now)) {
 			return { kind: "anonymous", reason: kind === "apiToken" ? "API token is invalid or revoked" : "session expired or signed out" };
 		}
-		const principal =
+		const found =
 			local && local.userId === hit.userId
 				? await local.read()
 				: await c.user.getOrCreate(userKey(hit.userId), { params: this.internalParams }).principal();
-		if (!principal) return { kind: "anonymous", reason: "unknown user" };
+		if (!found || found.kind !== "user") return { kind: "anonymous", reason: "unknown user" };
+		const principal: Principal = hit.tokenId ? { ...found, tokenId: hit.tokenId } : found;
 		const until = Math.min(now + this.#ttlMs, hit.expiresAt ?? Number.POSITIVE_INFINITY);
 		this.#cache.set(hash, { principal, userId: hit.userId, until });
 		return principal;

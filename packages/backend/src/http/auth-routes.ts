@@ -68,7 +68,7 @@ export function mountAuth(app: Hono<AppEnv>, auth: FoundryAuth, whoami: (h: Head
 	app.get(HTTP_PATH.whoami, async (c) => {
 		const p = await whoami(c.req.raw.headers);
 		if (p.kind !== "user") throw new FoundryError("UNAUTHORIZED", p.kind === "anonymous" ? (p.reason ?? "sign in first") : "not a user");
-		return c.json({ userId: p.userId, login: p.login, organizations: p.orgs });
+		return c.json({ userId: p.userId, login: p.login, organizations: p.orgs, tokenId: p.tokenId ?? null });
 	});
 	app.get("/v1/device", (c) => c.html(devicePage(c.req.query("user_code") ?? "")));
 }

@@ -29,7 +29,11 @@ async function main() {
     const b = document.getElementById(id);
     b.disabled = false;
     b.onclick = async () => {
-      const res = await post("/device/" + id, { userCode: document.getElementById("code").value.trim() });
+      const userCode = document.getElementById("code").value.trim();
+      // The code is claimed by the signed-in user first, then approved or denied.
+      const claim = await fetch(base + "/device?user_code=" + encodeURIComponent(userCode), { credentials: "include" });
+      if (!claim.ok) { document.getElementById("result").textContent = "Unknown or expired code: " + (await claim.text()); return; }
+      const res = await post("/device/" + id, { userCode });
       document.getElementById("result").textContent = res.ok ? (id === "approve" ? "Approved. Return to your terminal." : "Denied.") : "Failed: " + (await res.text());
     };
   }

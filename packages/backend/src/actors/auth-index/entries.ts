@@ -33,6 +33,8 @@ export type IndexRemoval = z.infer<typeof indexRemovalSchema>;
 export interface IndexHit {
 	userId: string;
 	expiresAt: number | null;
+	/** For API tokens: the token's id. */
+	tokenId?: string;
 }
 
 export const recordQuerySchema = z.object({

@@ -29,7 +29,7 @@ export async function lookup(db: AuthIndexDb, q: IndexQuery): Promise<IndexHit |
 		}
 		case "apiToken": {
 			const [row] = await db.select().from(apiTokenIndex).where(eq(apiTokenIndex.tokenHash, q.tokenHash));
-			return row ? { userId: row.userId, expiresAt: row.expiresAt } : null;
+			return row ? { userId: row.userId, expiresAt: row.expiresAt, tokenId: row.tokenId } : null;
 		}
 	}
 }
