@@ -30,11 +30,24 @@ function isConnectionFailure(err: unknown): boolean {
 	return /ECONNREFUSED|fetch failed|Unable to connect|ConnectionRefused|ENOTFOUND|socket hang up/i.test(text);
 }
 
+/**
+ * The engine did not route the call to an actor (it may not have started it in time). Such a call
+ * never ran, so it is repeated; the repeat also prompts the engine to start the actor.
+ */
+function unrouted(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	return code === "route_resolve_query_timeout" || code === "actor_ready_timeout";
+}
+const ATTEMPTS = 3;
+
 /** Runs a call and rethrows whatever it throws as a FoundryError. */
 export async function call<T>(endpoint: string, run: () => Promise<T>): Promise<T> {
-	try {
-		return await run();
-	} catch (err) {
-		throw toFoundryError(err, endpoint);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await run();
+		} catch (err) {
+			if (attempt < ATTEMPTS && unrouted(err)) continue;
+			throw toFoundryError(err, endpoint);
+		}
 	}
 }

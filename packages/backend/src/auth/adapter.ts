@@ -5,6 +5,7 @@
 import { AUTH_INDEX_KEY, type ConnParams, userKey } from "@foundry/shared";
 import { createAdapterFactory } from "better-auth/adapters";
 import type { IndexEntry, IndexHit, IndexQuery, IndexRemoval } from "../actors/auth-index/entries.ts";
+import { retrying } from "../actors/shared/route-retry.ts";
 import { credentialHash } from "./credentials.ts";
 import { type FindOptions, pinned, type Row, type WhereClause } from "./where.ts";
 
@@ -89,10 +90,10 @@ export class AuthStore {
 	}
 
 	#index(): AuthIndex {
-		return this.deps.client.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.deps.params });
+		return retrying(this.deps.client.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.deps.params }));
 	}
 	#user(userId: string): UserRecords {
-		return this.deps.client.user.getOrCreate(userKey(userId), { params: this.deps.params });
+		return retrying(this.deps.client.user.getOrCreate(userKey(userId), { params: this.deps.params }));
 	}
 
 	/** Which user actor holds the records a query is about (null: none can match). */

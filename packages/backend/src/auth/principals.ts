@@ -10,6 +10,7 @@ import {
 	userKey,
 } from "@foundry/shared";
 import type { LocalPrincipal, PrincipalSource } from "../actors/shared/deps.ts";
+import { retrying } from "../actors/shared/route-retry.ts";
 import { credentialHash, sameSecret } from "./credentials.ts";
 
 export interface IndexHit {
@@ -70,15 +71,15 @@ export class PrincipalResolver implements PrincipalSource {
 		this.#cache.delete(hash);
 
 		const c = client() as ResolverClient;
-		const hit = await c.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.internalParams }).lookup({ kind, tokenHash: hash });
+		const hit = await retrying(c.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.internalParams })).lookup({ kind, tokenHash: hash });
 		if (!hit || (hit.expiresAt !== null && hit.expiresAt <= now)) {
 			return { kind: "anonymous", reason: kind === "apiToken" ? "API token is invalid or revoked" : "session expired or signed out" };
 		}
 		const found =
 			local && local.userId === hit.userId
 				? await local.read()
-				: await c.user.getOrCreate(userKey(hit.userId), { params: this.internalParams }).principal();
-		if (!found || found.kind !== "user") return { kind: "anonymous", reason: "unknown user" };
+				: await retrying(c.user.getOrCreate(userKey(hit.userId), { params: this.internalParams })).principal();
+		if (found?.kind !== "user") return { kind: "anonymous", reason: "unknown user" };
 		const principal: Principal = hit.tokenId ? { ...found, tokenId: hit.tokenId } : found;
 		const until = Math.min(now + this.#ttlMs, hit.expiresAt ?? Number.POSITIVE_INFINITY);
 		this.#cache.set(hash, { principal, userId: hit.userId, until });

@@ -15,6 +15,7 @@ import {
 } from "@foundry/shared";
 
 import type { UserMessage } from "./outbox.ts";
+import { retrying } from "./route-retry.ts";
 
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
 interface PeerHandle {
@@ -51,9 +52,9 @@ export interface PeerClient {
 export function peers(source: { client(): unknown }, params: ConnParams): PeerClient {
 	const raw = source.client() as RawPeerClient;
 	return {
-		organization: { getOrCreate: (key) => raw.organization.getOrCreate(key, { params }) },
-		auditLog: { getOrCreate: (key) => raw.auditLog.getOrCreate(key, { params }) },
-		user: { getOrCreate: (key) => raw.user.getOrCreate(key, { params }) },
+		organization: { getOrCreate: (key) => retrying(raw.organization.getOrCreate(key, { params })) },
+		auditLog: { getOrCreate: (key) => retrying(raw.auditLog.getOrCreate(key, { params })) },
+		user: { getOrCreate: (key) => retrying(raw.user.getOrCreate(key, { params })) },
 	};
 }
 

@@ -13,6 +13,7 @@ import {
 import { desc, eq } from "drizzle-orm";
 import { credentialHash, newApiToken, newTokenId } from "../../auth/credentials.ts";
 import type { IndexEntry, IndexRemoval } from "../auth-index/entries.ts";
+import { retrying } from "../shared/route-retry.ts";
 import type { UserDb } from "./database.ts";
 import { apiTokens } from "./schema.ts";
 
@@ -27,7 +28,7 @@ interface IndexClient {
 	authIndex: { getOrCreate(key: string[], opts: { params: ConnParams }): AuthIndexWriter };
 }
 export const authIndexOf = (client: unknown, params: ConnParams): AuthIndexWriter =>
-	(client as IndexClient).authIndex.getOrCreate(AUTH_INDEX_KEY, { params });
+	retrying((client as IndexClient).authIndex.getOrCreate(AUTH_INDEX_KEY, { params }));
 
 export async function listApiTokens(db: UserDb): Promise<ApiTokenInfo[]> {
 	const rows = await db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
