@@ -30,7 +30,8 @@ export function retrying<H extends object>(handle: H): H {
 			const value: unknown = Reflect.get(target, prop);
 			if (typeof value !== "function" || prop === "connect" || prop === "then") return value;
 			return (...args: unknown[]) => {
-				const call = () => (value as Method).apply(target, args);
+				// Call through the handle itself (RivetKit handles are proxies that build action calls).
+				const call = () => (target as Record<PropertyKey, Method>)[prop]?.(...args);
 				const first = call();
 				if (!(first instanceof Promise)) return first;
 				let used = false;
