@@ -71,7 +71,15 @@ try {
 		FOUNDRY_GITHUB_API_URL: `${simUrl}/api/v3`,
 		FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
 		FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
+		FOUNDRY_GITHUB_APP_ID: String(app.id),
+		FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
+		FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 	}, /Foundry backend ready on/);
+	await fetch(`${simUrl}/_sim/app`, {
+		method: "PUT",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ webhookUrl: `http://127.0.0.1:${process.env.FOUNDRY_PORT || "7741"}/v1/webhooks/github`, webhookSecret: app.webhookSecret }),
+	});
 	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world)`);
 	console.log("Sign in: `pnpm foundry login` (approve as octocat or hubot in the simulator's page)");
 } catch (err) {

@@ -39,6 +39,14 @@ const envSchema = z.object({
 	FOUNDRY_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
 	// Signs sessions and encrypts GitHub tokens at rest. Generated into the data dir when unset.
 	FOUNDRY_AUTH_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+	// The GitHub App (org data sync, webhooks). Without it organizations sync nothing from GitHub.
+	FOUNDRY_GITHUB_APP_ID: optionalText.pipe(z.string().regex(/^\d+$/, "must be the numeric App id").optional()),
+	FOUNDRY_GITHUB_APP_PRIVATE_KEY: optionalText.pipe(
+		z.string().includes("PRIVATE KEY", { message: "must be a PEM private key (\\n escapes allowed)" }).optional(),
+	),
+	FOUNDRY_GITHUB_WEBHOOK_SECRET: optionalText,
+	FOUNDRY_GITHUB_PAGE_SIZE: z.coerce.number({ error: "must be a number" }).int().min(1).max(100).default(100),
+	FOUNDRY_GITHUB_SYNC_INTERVAL_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(3_600_000),
 	FOUNDRY_AUTH_CACHE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).max(300_000).default(10_000),
 	FOUNDRY_TRUSTED_ORIGINS: optionalText,
 });
@@ -48,7 +56,18 @@ export interface Config {
 	port: number;
 	dataDir: string;
 	logLevel: z.infer<typeof envSchema>["FOUNDRY_LOG_LEVEL"];
-	github: { webUrl: string; apiUrl: string; clientId: string | undefined; clientSecret: string | undefined };
+	github: {
+		webUrl: string;
+		apiUrl: string;
+		clientId: string | undefined;
+		clientSecret: string | undefined;
+		app: { id: number; privateKey: string } | undefined;
+		webhookSecret: string | undefined;
+		/** Periodic reconciliation of each organization with GitHub; 0 disables it. */
+		syncIntervalMs: number;
+		/** per_page for list requests (100 in production; smaller in tests to cross page boundaries). */
+		pageSize: number;
+	};
 	publicUrl: string;
 	auth: { secret: string | undefined; cacheMs: number; trustedOrigins: string[] };
 	engine:
@@ -76,6 +95,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
 	}
 	const e = parsed.data;
+	if ((e.FOUNDRY_GITHUB_APP_ID === undefined) !== (e.FOUNDRY_GITHUB_APP_PRIVATE_KEY === undefined)) {
+		throw new ConfigError("invalid configuration: FOUNDRY_GITHUB_APP_ID and FOUNDRY_GITHUB_APP_PRIVATE_KEY must be set together");
+	}
 	if ((e.FOUNDRY_GITHUB_CLIENT_ID === undefined) !== (e.FOUNDRY_GITHUB_CLIENT_SECRET === undefined)) {
 		throw new ConfigError("invalid configuration: FOUNDRY_GITHUB_CLIENT_ID and FOUNDRY_GITHUB_CLIENT_SECRET must be set together");
 	}
@@ -89,6 +111,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			apiUrl: (e.FOUNDRY_GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
 			clientId: e.FOUNDRY_GITHUB_CLIENT_ID,
 			clientSecret: e.FOUNDRY_GITHUB_CLIENT_SECRET,
+			app:
+				e.FOUNDRY_GITHUB_APP_ID && e.FOUNDRY_GITHUB_APP_PRIVATE_KEY
+					? { id: Number(e.FOUNDRY_GITHUB_APP_ID), privateKey: e.FOUNDRY_GITHUB_APP_PRIVATE_KEY.replace(/\\n/g, "\n") }
+					: undefined,
+			webhookSecret: e.FOUNDRY_GITHUB_WEBHOOK_SECRET,
+			syncIntervalMs: e.FOUNDRY_GITHUB_SYNC_INTERVAL_MS,
+			pageSize: e.FOUNDRY_GITHUB_PAGE_SIZE,
 		},
 		publicUrl: (e.FOUNDRY_PUBLIC_URL ?? `http://${e.FOUNDRY_HOST}:${e.FOUNDRY_PORT}`).replace(/\/+$/, ""),
 		auth: {

@@ -9,6 +9,8 @@ import type { AuthStoreClient } from "./auth/adapter.ts";
 import { organizationActor } from "./actors/organization/index.ts";
 import { taskActor } from "./actors/task/index.ts";
 import { userActor } from "./actors/user/index.ts";
+import { githubDataActor } from "./actors/github-data/index.ts";
+import type { GithubAppApi } from "./adapters/github-app.ts";
 
 export interface EngineOptions {
 	/** Locally spawned engine (the embedded default): its guard port. */
@@ -21,17 +23,18 @@ export interface EngineOptions {
 
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export function createActors(deps: ActorDeps) {
+export function createActors(deps: ActorDeps & { githubApp?: GithubAppApi | null }) {
 	return {
 		organization: organizationActor(deps),
 		task: taskActor(deps),
 		auditLog: auditLogActor(deps),
 		user: userActor(deps),
 		authIndex: authIndexActor(deps),
+		githubData: githubDataActor({ ...deps, githubApp: deps.githubApp ?? null }),
 	};
 }
 
-export function createRegistry(deps: ActorDeps, engine: EngineOptions) {
+export function createRegistry(deps: ActorDeps & { githubApp?: GithubAppApi | null }, engine: EngineOptions) {
 	return setup({
 		use: createActors(deps),
 		noWelcome: true,

@@ -6,9 +6,11 @@ import type { Config } from "./config.ts";
 import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
 import { prepareEngineEnv } from "./engine/runtime-env.ts";
 import { createApp } from "./http/app.ts";
+import type { WebhookDeps } from "./http/github-webhook.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
 import { createRegistry } from "./registry.ts";
 import { setupAuth } from "./auth/setup.ts";
+import { githubAppApi } from "./adapters/github-app.ts";
 import { HTTP_PATH } from "@foundry/shared";
 import { VERSION } from "./version.ts";
 
@@ -37,6 +39,12 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		auth,
 		authSecret: authSetup.secret,
 		whoami: (h) => authSetup.whoami(h),
+		webhooks: {
+			secret: config.github.webhookSecret,
+			client: () => authSetup.client() as ReturnType<WebhookDeps["client"]>,
+			params: authSetup.resolver.internalParams,
+			log,
+		},
 		engineUrl: engine,
 		version: VERSION,
 		startedAt,
@@ -65,6 +73,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			principals: authSetup.resolver,
 			github: authSetup.github,
 			secrets: authSetup.secrets,
+			githubApp: config.github.app ? githubAppApi({ ...config.github, app: config.github.app }) : null,
 		},
 		config.engine.mode === "external"
 			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }

@@ -12,6 +12,12 @@ export function applyChange(snapshot: OrganizationSnapshot, version: number, cha
 		}
 		case "account":
 			return { ...snapshot, version, account: change.account, memberCount: change.memberCount };
+		case "github":
+			return { ...snapshot, version, github: change.status };
+		case "tasksRemoved": {
+			const gone = new Set(change.taskIds);
+			return { ...snapshot, version, tasks: snapshot.tasks.filter((t) => !gone.has(t.id)) };
+		}
 		case "runtimeIssues":
 			return { ...snapshot, version, openRuntimeIssues: change.openCount };
 	}

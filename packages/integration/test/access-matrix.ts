@@ -101,6 +101,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		setOwner: (t) => [{ userId: t.ownerId }],
 	},
 	auditLog: { list: (): unknown[] => [{}] },
+	githubData: { getStatus: none, requestSync: none },
 	user: {
 		getProfile: none,
 		updateProfile: () => [{ defaultAgent: "claude" }],

@@ -75,6 +75,8 @@ beforeAll(async () => {
 		{ label: "task octocat/T3", actor: "task", key: ["octocat", t3], org: "octocat", taskId: t3, ownerId: octocat.userId },
 		{ label: "auditLog acme", actor: "auditLog", key: ["acme"], org: "acme" },
 		{ label: "auditLog octocat", actor: "auditLog", key: ["octocat"], org: "octocat" },
+		{ label: "githubData acme", actor: "githubData", key: ["acme"], org: "acme" },
+		{ label: "githubData octocat", actor: "githubData", key: ["octocat"], org: "octocat" },
 		userTarget(octocat),
 		userTarget(hubot),
 		userTarget(mallory),
@@ -223,7 +225,7 @@ const publish = (h: RawHandle, name: string, body: unknown) => outcome(() => h.s
 describe("queues and events", () => {
 	it("clients cannot publish to any queue, even with a member's or admin's credentials", async () => {
 		const task = targets.find((t) => t.actor === "task" && t.ownerId === hubot.userId);
-		const keys: Record<keyof typeof QUEUE, string[]> = { organization: ["acme"], task: task?.key ?? [], auditLog: ["acme"], user: [hubot.userId] };
+		const keys: Record<keyof typeof QUEUE, string[]> = { organization: ["acme"], task: task?.key ?? [], auditLog: ["acme"], user: [hubot.userId], githubData: ["acme"] };
 		const sends = (Object.keys(QUEUE) as Array<keyof typeof QUEUE>).flatMap((actor) =>
 			Object.values(QUEUE[actor]).flatMap((name) =>
 				[hubot, octocat]

@@ -122,6 +122,9 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			FOUNDRY_GITHUB_API_URL: sim.api,
 			FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
 			FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
+			FOUNDRY_GITHUB_APP_ID: String(app.id),
+			FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
+			FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 			...opts.env,
 		},
 		stdio: ["ignore", "pipe", "pipe"],
@@ -146,6 +149,8 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 	};
 	const handle = { child, enginePid };
 	live.add(handle);
+	// The simulator delivers the App's webhooks to this backend.
+	await sim.control("PUT", "/app", { webhookUrl: `${url}/v1/webhooks/github`, webhookSecret: app.webhookSecret });
 	const clientFor = (token: string, org?: string) => {
 		const c = createFoundryClient({ endpoint: url, org, token });
 		clients.push(c);

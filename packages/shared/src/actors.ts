@@ -6,12 +6,14 @@ export const ACTOR = {
 	auditLog: "auditLog",
 	user: "user",
 	authIndex: "authIndex",
+	githubData: "githubData",
 } as const;
 
 export const organizationKey = (orgId: string): string[] => [orgId];
 export const taskKey = (orgId: string, taskId: string): string[] => [orgId, taskId];
 export const auditLogKey = (orgId: string): string[] => [orgId];
 export const userKey = (userId: string): string[] => [userId];
+export const githubDataKey = (orgId: string): string[] => [orgId];
 /** The app-level auth index is a single actor. */
 export const AUTH_INDEX_KEY: string[] = ["app"];
 
@@ -25,6 +27,16 @@ export const QUEUE = {
 		clearRuntimeIssues: "organization.clearRuntimeIssues",
 		syncMember: "organization.syncMember",
 		removeMember: "organization.removeMember",
+		applyGithubRepos: "organization.applyGithubRepos",
+		applyPullRequests: "organization.applyPullRequests",
+		reconcileMembers: "organization.reconcileMembers",
+		applyGithubStatus: "organization.applyGithubStatus",
+	},
+	githubData: {
+		webhook: "githubData.webhook",
+		sync: "githubData.sync",
+		syncPulls: "githubData.syncPulls",
+		syncMembers: "githubData.syncMembers",
 	},
 	task: {
 		initialize: "task.initialize",
@@ -64,6 +76,7 @@ export const HTTP_PATH = {
 	rivet: "/v1/rivet",
 	auth: "/v1/auth",
 	whoami: "/v1/whoami",
+	githubWebhook: "/v1/webhooks/github",
 	device: "/v1/device",
 } as const;
 

@@ -93,6 +93,10 @@ export const ACCESS = {
 		authDelete: "internal",
 		principal: "internal",
 	},
+	githubData: {
+		getStatus: "member",
+		requestSync: "admin",
+	},
 	authIndex: {
 		lookup: "internal",
 		put: "internal",

@@ -6,6 +6,8 @@ export * from "./limits.ts";
 export * from "./schemas/audit.ts";
 export * from "./schemas/common.ts";
 export * from "./schemas/error.ts";
+export * from "./schemas/github.ts";
+export * from "./schemas/github.ts";
 export * from "./schemas/organization.ts";
 export * from "./schemas/repo.ts";
 export * from "./schemas/task.ts";

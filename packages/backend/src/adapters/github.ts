@@ -91,7 +91,7 @@ export function githubUserApi(config: GithubConfig): GithubUserApi {
 const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** GitHub failures become typed errors; the message never carries the token. */
-async function upstream<T>(run: () => Promise<T>): Promise<T> {
+export async function upstream<T>(run: () => Promise<T>): Promise<T> {
 	try {
 		return await run();
 	} catch (err) {

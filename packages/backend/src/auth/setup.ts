@@ -25,6 +25,8 @@ export interface AuthSetup {
 	createAuth(engine: { endpoint: string; token?: string; namespace?: string }): FoundryAuth;
 	/** The principal behind a bearer token or session cookie of an HTTP request. */
 	whoami(headers: Headers): Promise<Principal>;
+	/** The backend's own actor client (after createAuth). */
+	client(): unknown;
 	dispose(): Promise<void>;
 }
 
@@ -63,6 +65,10 @@ export function setupAuth(config: Config, log: Logger): AuthSetup {
 				onSessionsEnded: (userId) => resolver.invalidateUser(userId),
 			});
 			return createAuth({ config, secret, store, github, log });
+		},
+		client() {
+			if (!internalClient) throw new Error("auth client not created yet");
+			return internalClient;
 		},
 		async whoami(headers) {
 			const bearer = headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];

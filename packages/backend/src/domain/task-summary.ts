@@ -13,6 +13,8 @@ export function toSummary(record: TaskRecord): TaskSummary {
 		ownerAvatarUrl: record.ownerAvatarUrl,
 		updatedAt: record.updatedAt,
 		prState: null,
+		prNumber: null,
+		prUrl: null,
 		version: record.version,
 	};
 }

@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { FoundryAuth } from "../auth/better-auth.ts";
 import { mountAuth } from "./auth-routes.ts";
+import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
 import { errorResponse, handleError } from "./errors.ts";
 import { healthRoute, type HealthDeps } from "./health.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
@@ -19,6 +20,7 @@ export interface AppDeps extends HealthDeps {
 	auth: FoundryAuth;
 	authSecret: string;
 	whoami(headers: Headers): Promise<Principal>;
+	webhooks: WebhookDeps;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	});
 	app.get(HTTP_PATH.health, healthRoute(deps));
 	mountAuth(app, deps.auth, deps.whoami);
+	app.post(HTTP_PATH.githubWebhook, githubWebhookRoute(deps.webhooks));
 	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl, deps.authSecret));
 	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
 	app.onError(handleError(deps.log));

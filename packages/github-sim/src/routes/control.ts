@@ -60,6 +60,7 @@ export function controlRoutes(sim: Sim) {
 				private: z.boolean().default(true),
 				defaultBranch: z.string().default("main"),
 				files: z.record(z.string(), z.string()).optional(),
+				branches: z.array(z.string()).optional(),
 			}),
 			await body(c),
 		);

@@ -1,6 +1,7 @@
 // Organization contracts: runtime issues, the realtime snapshot and its change events.
 import { z } from "zod";
 import { errorCodeSchema } from "./error.ts";
+import type { GithubStatus } from "./github.ts";
 import type { Repo } from "./repo.ts";
 import type { TaskRecord, TaskSummary } from "./task.ts";
 
@@ -36,6 +37,8 @@ export interface OrganizationAccount {
 
 export type OrganizationChange =
 	| { type: "account"; account: OrganizationAccount; memberCount: number }
+	| { type: "github"; status: GithubStatus }
+	| { type: "tasksRemoved"; taskIds: string[] }
 	| { type: "repoUpserted"; repo: Repo }
 	| { type: "taskUpserted"; task: TaskSummary }
 	| { type: "runtimeIssues"; openCount: number };
@@ -50,6 +53,7 @@ export interface OrganizationSnapshot {
 	version: number;
 	account: OrganizationAccount | null;
 	memberCount: number;
+	github: GithubStatus | null;
 	repos: Repo[];
 	tasks: TaskSummary[];
 	openRuntimeIssues: number;

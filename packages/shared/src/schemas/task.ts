@@ -76,6 +76,8 @@ export const taskSummarySchema = z.object({
 	ownerAvatarUrl: z.string().nullable(),
 	updatedAt: z.number(),
 	prState: z.string().nullable(),
+	prNumber: z.number().nullable(),
+	prUrl: z.string().nullable(),
 	/** Task-side version; the organization ignores pushes older than what it holds. */
 	version: z.number(),
 });

@@ -32,7 +32,9 @@ import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
-import { removeMember, syncMember } from "./commands/members.ts";
+import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
+import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
+import { applyPullRequests } from "./commands/pull-requests.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
@@ -77,6 +79,10 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.clearRuntimeIssues]: (s, body, o) => clearRuntimeIssues(commandContext(s, env, o), body),
 					[QUEUE.organization.syncMember]: (s, body, o) => syncMember(commandContext(s, env, o), body),
 					[QUEUE.organization.removeMember]: (s, body, o) => removeMember(commandContext(s, env, o), body),
+					[QUEUE.organization.reconcileMembers]: (s, body, o) => reconcileMembers(commandContext(s, env, o), body),
+					[QUEUE.organization.applyGithubRepos]: (s, body, o) => applyGithubRepos(commandContext(s, env, o), body),
+					[QUEUE.organization.applyPullRequests]: (s, body, o) => applyPullRequests(commandContext(s, env, o), body),
+					[QUEUE.organization.applyGithubStatus]: (s, body, o) => applyGithubStatus(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),

@@ -2,6 +2,7 @@
 import {
 	type ListTasksInput,
 	notFound,
+	type GithubStatus,
 	type OrganizationAccount,
 	type OrganizationMember,
 	type OrganizationSnapshot,
@@ -14,7 +15,7 @@ import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
-import { members, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { githubStatus, members, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
 import { fromSummaryRow } from "./summaries.ts";
 
 export async function listRepos(db: OrganizationDb): Promise<Repo[]> {
@@ -53,7 +54,12 @@ export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<Or
 		await readAccount(db),
 		await countMembers(db),
 	];
-	return { orgId, version, account, memberCount, repos: repoList, tasks, openRuntimeIssues };
+	return { orgId, version, account, memberCount, github: await readGithubStatus(db), repos: repoList, tasks, openRuntimeIssues };
+}
+
+export async function readGithubStatus(db: OrganizationDb): Promise<GithubStatus | null> {
+	const row = await db.select().from(githubStatus).where(eq(githubStatus.id, 1)).get();
+	return row ? (JSON.parse(row.status) as GithubStatus) : null;
 }
 
 export async function readAccount(db: OrganizationDb): Promise<OrganizationAccount | null> {

@@ -6,7 +6,8 @@ import type { OrganizationDb } from "./database.ts";
 import { repos } from "./schema.ts";
 
 export function toRepo(row: typeof repos.$inferSelect): Repo {
-	return { ...row };
+	const { githubFullName: _f, githubGeneration: _g, ...repo } = row;
+	return repo;
 }
 
 /** Accepts a repository id, its URL/path (any spelling that normalises the same), or its name. */

@@ -9,6 +9,9 @@ export const repos = sqliteTable("repos", {
 	source: text("source", { enum: ["manual", "github"] }).notNull(),
 	createdAt: integer("created_at").notNull(),
 	updatedAt: integer("updated_at").notNull(),
+	// Step 4: GitHub repositories of the installation (swept by generation).
+	githubFullName: text("github_full_name"),
+	githubGeneration: integer("github_generation"),
 });
 
 export const taskIndex = sqliteTable(
@@ -23,6 +26,8 @@ export const taskIndex = sqliteTable(
 		title: text("title").notNull(),
 		prompt: text("prompt").notNull(),
 		creator: text("creator").notNull(),
+		// Step 4: a task that exists only because of an open PR (no task actor until someone acts on it).
+		virtual: integer("virtual").notNull().default(0),
 	},
 	(t) => [
 		uniqueIndex("task_index_repo_branch").on(t.repoId, t.branch),
@@ -45,6 +50,9 @@ export const taskSummaries = sqliteTable(
 		// Added in step 3 (appended: ALTER TABLE adds columns last).
 		ownerLogin: text("owner_login").notNull().default(""),
 		ownerAvatarUrl: text("owner_avatar_url"),
+		// Added in step 4.
+		prNumber: integer("pr_number"),
+		prUrl: text("pr_url"),
 	},
 	(t) => [index("task_summaries_updated_at").on(t.updatedAt), index("task_summaries_repo").on(t.repoId)],
 );
@@ -82,6 +90,13 @@ export const orgProfile = sqliteTable("org_profile", {
 	kind: text("kind", { enum: ["personal", "organization"] }).notNull(),
 	avatarUrl: text("avatar_url"),
 	installation: text("installation", { enum: ["connected", "install_required"] }).notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row (id = 1): the github-data actor's sync status, as pushed by it. */
+export const githubStatus = sqliteTable("github_status", {
+	id: integer("id").primaryKey(),
+	status: text("status").notNull(),
 	updatedAt: integer("updated_at").notNull(),
 });
 

@@ -38,6 +38,7 @@ interface Opts {
  */
 export interface RawPeerClient {
 	organization: { getOrCreate(key: string[], opts: Opts): OrganizationHandle };
+	githubData: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	user: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 }
@@ -45,6 +46,7 @@ export interface RawPeerClient {
 /** Peer handles that always present the backend's internal credential. */
 export interface PeerClient {
 	organization: { getOrCreate(key: string[]): OrganizationHandle };
+	githubData: { getOrCreate(key: string[]): PeerHandle };
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
 	user: { getOrCreate(key: string[]): PeerHandle };
 }
@@ -53,6 +55,7 @@ export function peers(source: { client(): unknown }, params: ConnParams): PeerCl
 	const raw = source.client() as RawPeerClient;
 	return {
 		organization: { getOrCreate: (key) => retrying(raw.organization.getOrCreate(key, { params })) },
+		githubData: { getOrCreate: (key) => retrying(raw.githubData.getOrCreate(key, { params })) },
 		auditLog: { getOrCreate: (key) => retrying(raw.auditLog.getOrCreate(key, { params })) },
 		user: { getOrCreate: (key) => retrying(raw.user.getOrCreate(key, { params })) },
 	};

@@ -1,12 +1,20 @@
 // organization.syncMember / removeMember: the member list mirrors GitHub. Each change is pushed
 // to the member's user actor (which answers "may this user enter?") and audited.
-import { type ApplyMembershipInput, INSTALLATION_STATUSES, orgIdSchema, parseInput, roleSchema } from "@foundry/shared";
+import {
+	type ApplyMembershipInput,
+	githubDataKey,
+	INSTALLATION_STATUSES,
+	orgIdSchema,
+	parseInput,
+	QUEUE,
+	roleSchema,
+} from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { pushMembership } from "../../shared/peers.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { countMembers, readAccount } from "../reads.ts";
-import { members, orgProfile } from "../schema.ts";
+import { githubStatus, members, orgProfile } from "../schema.ts";
 
 const accountSchema = z.object({
 	login: z.string().min(1),
@@ -34,6 +42,14 @@ async function membershipFor(ctx: OrganizationCommandContext, role: ApplyMembers
 		avatarUrl: p?.avatarUrl ?? null,
 		installation: p?.installation ?? "install_required",
 	};
+}
+
+/** An organization with the App installed syncs from GitHub once it has its first member. */
+async function kickFirstSync(ctx: OrganizationCommandContext, installation: string): Promise<void> {
+	if (installation !== "connected") return;
+	const status = await ctx.db.select({ id: githubStatus.id }).from(githubStatus).where(eq(githubStatus.id, 1)).get();
+	if (status) return;
+	await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.sync, { reason: "first member" });
 }
 
 /** Tells clients the account (installation status) or member count changed. */
@@ -83,6 +99,7 @@ export async function syncMember(ctx: OrganizationCommandContext, body: unknown)
 		});
 	}
 	if (accountChanged || !before) await announceAccount(ctx);
+	await kickFirstSync(ctx, input.account.installation);
 	// Pushed every time (cheap, idempotent): the user actor may have missed an earlier push.
 	await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, input.role));
 	return { changed };
@@ -103,4 +120,36 @@ export async function removeMember(ctx: OrganizationCommandContext, body: unknow
 	}
 	await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, null));
 	return { removed: gone !== undefined };
+}
+
+const reconcileSchema = z.object({
+	/** Every member on GitHub (a full sync): anyone else loses access; roles follow. */
+	members: z.array(z.object({ login: z.string(), role: roleSchema })).optional(),
+	/** Members removed on GitHub (a webhook). */
+	removed: z.array(z.string()).optional(),
+	reason: z.string().max(200),
+});
+
+/** Applies GitHub's member list (or removals) to the Foundry members who have signed in. */
+export async function reconcileMembers(ctx: OrganizationCommandContext, body: unknown): Promise<{ removed: number; changed: number }> {
+	const input = parseInput(reconcileSchema, body);
+	const current = await ctx.db.select().from(members);
+	const wanted = input.members ? new Map(input.members.map((m) => [m.login.toLowerCase(), m.role])) : null;
+	const removedLogins = new Set((input.removed ?? []).map((l) => l.toLowerCase()));
+	let removed = 0;
+	let changed = 0;
+	for (const m of current) {
+		const login = m.login.toLowerCase();
+		const role = wanted?.get(login);
+		if (removedLogins.has(login) || (wanted && role === undefined)) {
+			await removeMember(ctx, { userId: m.userId, reason: input.reason });
+			removed++;
+		} else if (role && role !== m.role) {
+			await ctx.db.update(members).set({ role, updatedAt: Date.now() }).where(eq(members.userId, m.userId));
+			ctx.outbox.audit({ kind: "member.role_changed", actor: "system", repoId: null, taskId: null, payload: { login: m.login, role, from: m.role } });
+			await pushMembership(ctx.peers, m.userId, await membershipFor(ctx, role));
+			changed++;
+		}
+	}
+	return { removed, changed };
 }

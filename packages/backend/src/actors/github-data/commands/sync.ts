@@ -1,0 +1,116 @@
+// Full sync as a chain of queue messages, each its own workflow step: `sync` lists the
+// installation's repositories, `syncPulls` lists open PRs for a batch of repositories, then
+// `syncMembers`. State (generation, progress) is in this actor's tables, so a crash resumes with
+// the next message instead of restarting or leaving half-written state. Every result is pushed
+// to the organization (which owns the index); no task actor is ever created here.
+import { FoundryError, githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
+import { asc, gte, lt } from "drizzle-orm";
+import { z } from "zod";
+import type { GithubAppApi } from "../../../adapters/github-app.ts";
+import { type GithubDataContext, readStatus, setStatus } from "../context.ts";
+import { syncedRepos } from "../schema.ts";
+
+export const PULL_BATCH = 5;
+const BUSY = new Set(["repositories", "pull_requests", "members"]);
+
+const syncSchema = z.object({ reason: z.string().max(200), force: z.boolean().optional() });
+const pullsSchema = z.object({ generation: z.number().int(), offset: z.number().int().min(0) });
+const membersSchema = z.object({ generation: z.number().int() });
+
+function api(ctx: GithubDataContext): GithubAppApi {
+	if (!ctx.github) throw new FoundryError("PRECONDITION_FAILED", "the GitHub App is not configured on this backend");
+	return ctx.github;
+}
+
+const self = (ctx: GithubDataContext) => ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId));
+const org = (ctx: GithubDataContext) => ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId));
+
+/** Runs a sync phase; failures land on the status (error or rate limited) before propagating. */
+async function phase<T>(ctx: GithubDataContext, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (err) {
+		const message = err instanceof Error ? err.message : String(err);
+		const limited = err instanceof FoundryError && err.code === "RATE_LIMITED";
+		const until = limited && typeof err.details?.resetAt === "number" ? err.details.resetAt : null;
+		await setStatus(ctx, { phase: limited ? "rate_limited" : "error", error: message, rateLimitedUntil: until });
+		throw err instanceof FoundryError ? err : new FoundryError("UPSTREAM_FAILED", `GitHub sync failed: ${message}`);
+	}
+}
+
+export async function startSync(ctx: GithubDataContext, body: unknown): Promise<{ started: boolean; generation: number }> {
+	const { force } = parseInput(syncSchema, body);
+	const status = await readStatus(ctx.db);
+	if (BUSY.has(status.phase) && !force) return { started: false, generation: status.generation };
+	const github = api(ctx);
+	return phase(ctx, async () => {
+		const installation = await github.installationFor(ctx.orgId);
+		const generation = status.generation + 1;
+		if (!installation || installation.suspended) {
+			await setStatus(ctx, { installationId: installation?.id ?? null, installation: installation ? "suspended" : "install_required", phase: "done", generation, error: null });
+			return { started: false, generation };
+		}
+		await setStatus(ctx, { installationId: installation.id, installation: "connected", phase: "repositories", processed: 0, total: 0, generation, error: null, rateLimitedUntil: null });
+		const repos = await github.repositories(installation.id);
+		for (const [position, r] of repos.entries()) {
+			const row = { fullName: r.fullName, githubId: r.githubId, generation, position };
+			await ctx.db.insert(syncedRepos).values(row).onConflictDoUpdate({ target: syncedRepos.fullName, set: row });
+		}
+		await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
+		await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos });
+		await setStatus(ctx, { phase: "pull_requests", processed: 0, total: repos.length, requests: github.requests() });
+		await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: 0 });
+		return { started: true, generation };
+	});
+}
+
+export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<{ processed: number }> {
+	const { generation, offset } = parseInput(pullsSchema, body);
+	const status = await readStatus(ctx.db);
+	if (status.generation !== generation || status.installationId === null) return { processed: 0 }; // superseded
+	const github = api(ctx);
+	const installationId = status.installationId;
+	return phase(ctx, async () => {
+		const batch = await ctx.db
+			.select()
+			.from(syncedRepos)
+			.where(gte(syncedRepos.position, offset))
+			.orderBy(asc(syncedRepos.position))
+			.limit(PULL_BATCH);
+		for (const repo of batch) {
+			const pulls = await github.openPulls(installationId, repo.fullName);
+			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls, complete: true });
+		}
+		const processed = offset + batch.length;
+		await setStatus(ctx, { processed, requests: github.requests() });
+		if (batch.length === PULL_BATCH) await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: processed });
+		else await self(ctx).send(QUEUE.githubData.syncMembers, { generation });
+		return { processed };
+	});
+}
+
+export async function syncMembers(ctx: GithubDataContext, body: unknown): Promise<{ members: number }> {
+	const { generation } = parseInput(membersSchema, body);
+	const status = await readStatus(ctx.db);
+	if (status.generation !== generation || status.installationId === null) return { members: 0 };
+	const github = api(ctx);
+	const installationId = status.installationId;
+	return phase(ctx, async () => {
+		await setStatus(ctx, { phase: "members" });
+		const members = await membersOrNull(github, installationId, ctx.orgId);
+		// Personal accounts have no member list (404); their only member is the owner.
+		if (members) await org(ctx).send(QUEUE.organization.reconcileMembers, { members, reason: "not a member on GitHub (sync)" });
+		const count = members?.length ?? 0;
+		await setStatus(ctx, { phase: "done", lastSyncedAt: Date.now(), requests: github.requests(), error: null });
+		return { members: count };
+	});
+}
+
+async function membersOrNull(github: GithubAppApi, installationId: number, orgId: string) {
+	try {
+		return await github.members(installationId, orgId);
+	} catch (err) {
+		if (err instanceof FoundryError && err.code === "UPSTREAM_FAILED" && /\(404\)/.test(err.message)) return null;
+		throw err;
+	}
+}

@@ -1,0 +1,69 @@
+// githubData.webhook: one verified delivery, processed once (deduplicated by X-GitHub-Delivery).
+// Turns GitHub events into organization commands or a re-sync.
+import { githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
+import { z } from "zod";
+import { toPullRequest } from "../../../adapters/github-app.ts";
+import { type GithubDataContext, setStatus } from "../context.ts";
+import { deliveries } from "../schema.ts";
+
+const schema = z.object({ deliveryId: z.string().min(1).max(100), event: z.string().min(1).max(100), payload: z.record(z.string(), z.unknown()) });
+
+type Payload = Record<string, unknown>;
+const obj = (v: unknown): Payload => (v && typeof v === "object" ? (v as Payload) : {});
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export async function handleWebhook(ctx: GithubDataContext, body: unknown): Promise<{ duplicate: boolean; handled: boolean }> {
+	const { deliveryId, event, payload } = parseInput(schema, body);
+	const action = str(payload.action) || null;
+	const [fresh] = await ctx.db
+		.insert(deliveries)
+		.values({ id: deliveryId, event, action, receivedAt: Date.now() })
+		.onConflictDoNothing()
+		.returning();
+	if (!fresh) return { duplicate: true, handled: false };
+	ctx.log.debug({ deliveryId, event, action }, "webhook");
+	return { duplicate: false, handled: await dispatchEvent(ctx, event, action, payload) };
+}
+
+async function dispatchEvent(ctx: GithubDataContext, event: string, action: string | null, p: Payload): Promise<boolean> {
+	const org = ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId));
+	const resync = (reason: string) => ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.sync, { reason });
+	switch (event) {
+		case "installation": {
+			const id = Number(obj(p.installation).id) || null;
+			if (action === "created" || action === "unsuspend" || action === "new_permissions_accepted") {
+				await setStatus(ctx, { installationId: id, installation: "connected" });
+				await resync(`installation ${action}`);
+			} else if (action === "deleted") await setStatus(ctx, { installationId: null, installation: "install_required", phase: "idle" });
+			else if (action === "suspend") await setStatus(ctx, { installation: "suspended" });
+			return true;
+		}
+		case "installation_repositories":
+		case "repository":
+			await resync(`${event} ${action ?? ""}`.trim());
+			return true;
+		case "pull_request": {
+			const repoFullName = str(obj(p.repository).full_name);
+			const pr = toPullRequest(repoFullName, obj(p.pull_request) as unknown as Parameters<typeof toPullRequest>[1]);
+			await org.send(QUEUE.organization.applyPullRequests, { repoFullName, pulls: [pr], complete: false });
+			return true;
+		}
+		case "organization": {
+			const login = str(obj(obj(p.membership).user).login);
+			if (action === "member_removed" && login) {
+				await org.send(QUEUE.organization.reconcileMembers, { removed: [login], reason: "removed from the organization on GitHub" });
+				return true;
+			}
+			if (action === "member_added") await resync("member added");
+			return action === "member_added";
+		}
+		case "member": {
+			const login = str(obj(p.member).login);
+			if (action === "removed" && login) await org.send(QUEUE.organization.reconcileMembers, { removed: [login], reason: "removed on GitHub" });
+			return action === "removed";
+		}
+		default:
+			// push, reviews, comments: follow-ups and PR links arrive with the rest of step 4.
+			return false;
+	}
+}

@@ -1,0 +1,46 @@
+// What github-data command handlers work with, and how its status reaches the organization.
+import { type GithubStatus, organizationKey, QUEUE } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { GithubAppApi } from "../../adapters/github-app.ts";
+import type { PeerClient } from "../shared/peers.ts";
+import type { GithubDataDb } from "./database.ts";
+import { syncState } from "./schema.ts";
+
+export interface GithubDataContext {
+	db: GithubDataDb;
+	orgId: string;
+	peers: PeerClient;
+	log: Logger;
+	/** Null when the GitHub App is not configured. */
+	github: GithubAppApi | null;
+}
+
+const INITIAL: GithubStatus = {
+	installationId: null,
+	installation: "install_required",
+	phase: "idle",
+	processed: 0,
+	total: 0,
+	generation: 0,
+	lastSyncedAt: null,
+	rateLimitedUntil: null,
+	error: null,
+	requests: 0,
+	notModified: 0,
+};
+
+export async function readStatus(db: GithubDataDb): Promise<GithubStatus> {
+	const row = await db.select().from(syncState).where(eq(syncState.id, 1)).get();
+	if (!row) return { ...INITIAL };
+	const { id: _id, ...status } = row;
+	return status;
+}
+
+/** Persists a status change and pushes it to the organization (which broadcasts it). */
+export async function setStatus(ctx: GithubDataContext, patch: Partial<GithubStatus>): Promise<GithubStatus> {
+	const next = { ...(await readStatus(ctx.db)), ...patch };
+	await ctx.db.insert(syncState).values({ id: 1, ...next }).onConflictDoUpdate({ target: syncState.id, set: next });
+	await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.applyGithubStatus, { status: next });
+	return next;
+}

@@ -1,0 +1,32 @@
+// github-data tables: sync state (one row), the installation's repositories as last listed
+// (with the generation that saw them), and webhook deliveries already processed (dedupe).
+import { integer, sqliteTable, text } from "rivetkit/db/drizzle";
+
+export const syncState = sqliteTable("sync_state", {
+	id: integer("id").primaryKey(),
+	installationId: integer("installation_id"),
+	installation: text("installation", { enum: ["connected", "install_required", "suspended"] }).notNull(),
+	phase: text("phase", { enum: ["idle", "repositories", "pull_requests", "members", "done", "error", "rate_limited"] }).notNull(),
+	processed: integer("processed").notNull(),
+	total: integer("total").notNull(),
+	generation: integer("generation").notNull(),
+	lastSyncedAt: integer("last_synced_at"),
+	rateLimitedUntil: integer("rate_limited_until"),
+	error: text("error"),
+	requests: integer("requests").notNull(),
+	notModified: integer("not_modified").notNull(),
+});
+
+export const syncedRepos = sqliteTable("synced_repos", {
+	fullName: text("full_name").primaryKey(),
+	githubId: integer("github_id").notNull(),
+	generation: integer("generation").notNull(),
+	position: integer("position").notNull(),
+});
+
+export const deliveries = sqliteTable("deliveries", {
+	id: text("id").primaryKey(),
+	event: text("event").notNull(),
+	action: text("action"),
+	receivedAt: integer("received_at").notNull(),
+});

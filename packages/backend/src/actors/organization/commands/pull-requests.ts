@@ -1,0 +1,124 @@
+// organization.applyPullRequests: open PRs become rows in the task index — a PR with no task is a
+// *virtual* task (no task actor until someone acts on it); a task whose branch is the PR's head is
+// linked. A merged or closed PR archives its virtual task. With `complete`, the list is every open
+// PR of the repository, and virtual tasks whose PR is no longer open are archived (swept).
+import { parseInput, pullRequestSchema, type PullRequest, type TaskSummary } from "@foundry/shared";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { newTaskId } from "../../../domain/ids.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
+import { repos, taskIndex, taskSummaries } from "../schema.ts";
+import { fromSummaryRow, summaryRow } from "../summaries.ts";
+
+const schema = z.object({ repoFullName: z.string(), pulls: z.array(pullRequestSchema), complete: z.boolean() });
+
+export interface PullResult {
+	created: number;
+	updated: number;
+	archived: number;
+}
+
+export async function applyPullRequests(ctx: OrganizationCommandContext, body: unknown): Promise<PullResult> {
+	const { repoFullName, pulls, complete } = parseInput(schema, body);
+	const repo = await ctx.db.select().from(repos).where(eq(repos.githubFullName, repoFullName)).get();
+	const result: PullResult = { created: 0, updated: 0, archived: 0 };
+	if (!repo) return result;
+	for (const pr of pulls) await applyOne(ctx, repo.id, pr, result);
+	if (complete) await sweep(ctx, repo.id, new Set(pulls.map((p) => p.number)), result);
+	return result;
+}
+
+async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: PullRequest, result: PullResult): Promise<void> {
+	const index = await ctx.db
+		.select()
+		.from(taskIndex)
+		.where(and(eq(taskIndex.repoId, repoId), eq(taskIndex.branch, pr.headRef)))
+		.get();
+	const closed = pr.state === "merged" || pr.state === "closed";
+	if (!index) {
+		if (closed) return;
+		await createVirtual(ctx, repoId, pr);
+		result.created++;
+		return;
+	}
+	const row = await ctx.db.select().from(taskSummaries).where(eq(taskSummaries.taskId, index.taskId)).get();
+	if (!row) return;
+	const before = fromSummaryRow(row);
+	const next: TaskSummary = { ...before, prState: pr.state, prNumber: pr.number, prUrl: pr.url };
+	// A virtual task follows its PR; a real task's status belongs to its actor (step 5 archives it).
+	if (index.virtual === 1) {
+		next.title = pr.title;
+		if (closed) next.status = "archived";
+		else if (before.status === "archived") next.status = "idle";
+	}
+	const same = (["prState", "prNumber", "prUrl", "title", "status"] as const).every((k) => before[k] === next[k]);
+	if (same) return;
+	next.updatedAt = Math.max(pr.updatedAt, before.updatedAt);
+	await commitChange(ctx, "pull-request", async (tx) => {
+		await tx.update(taskSummaries).set(summaryRow(next)).where(eq(taskSummaries.taskId, next.id));
+		return { type: "taskUpserted", task: next };
+	});
+	if (next.status === "archived" && before.status !== "archived") {
+		result.archived++;
+		ctx.outbox.audit({ kind: "task.archived", actor: "system", repoId, taskId: next.id, payload: { reason: `pull request ${pr.state}`, pr: pr.number } });
+	} else result.updated++;
+}
+
+async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pr: PullRequest): Promise<void> {
+	const summary: TaskSummary = {
+		id: newTaskId(),
+		repoId,
+		title: pr.title,
+		status: "idle",
+		branch: pr.headRef,
+		owner: `github:${pr.author}`,
+		ownerLogin: pr.author,
+		ownerAvatarUrl: null,
+		updatedAt: pr.updatedAt,
+		prState: pr.state,
+		prNumber: pr.number,
+		prUrl: pr.url,
+		version: 1,
+	};
+	await commitChange(ctx, "virtual-task", async (tx) => {
+		await tx.insert(taskIndex).values({
+			taskId: summary.id,
+			repoId,
+			branch: pr.headRef,
+			requestId: null,
+			createdAt: Date.now(),
+			title: pr.title,
+			prompt: "",
+			creator: summary.owner,
+			virtual: 1,
+		});
+		await tx.insert(taskSummaries).values(summaryRow(summary));
+		return { type: "taskUpserted", task: summary };
+	});
+	ctx.outbox.audit({
+		kind: "task.created",
+		actor: "system",
+		repoId,
+		taskId: summary.id,
+		payload: { title: pr.title, branch: pr.headRef, fromPullRequest: pr.number },
+	});
+}
+
+/** Virtual tasks of the repository whose PR is not in the complete open list were closed on GitHub. */
+async function sweep(ctx: OrganizationCommandContext, repoId: string, open: Set<number>, result: PullResult): Promise<void> {
+	const rows = await ctx.db
+		.select({ summary: taskSummaries })
+		.from(taskIndex)
+		.innerJoin(taskSummaries, eq(taskSummaries.taskId, taskIndex.taskId))
+		.where(and(eq(taskIndex.repoId, repoId), eq(taskIndex.virtual, 1)));
+	for (const { summary } of rows) {
+		const s = fromSummaryRow(summary);
+		if (s.status === "archived" || s.prNumber === null || open.has(s.prNumber)) continue;
+		await applyOne(
+			ctx,
+			repoId,
+			{ repoFullName: "", number: s.prNumber, title: s.title, url: s.prUrl ?? "", headRef: s.branch, baseRef: "", author: s.ownerLogin, state: "closed", updatedAt: Date.now() },
+			result,
+		);
+	}
+}

@@ -1,0 +1,48 @@
+// GitHub data contracts: what the github-data actor mirrors and pushes into the organization.
+import { z } from "zod";
+
+export const PR_STATES = ["open", "draft", "merged", "closed"] as const;
+export const prStateSchema = z.enum(PR_STATES);
+export type PrState = z.infer<typeof prStateSchema>;
+
+/** A repository as the organization indexes it (from the installation). */
+export const githubRepoSchema = z.object({
+	githubId: z.number().int(),
+	fullName: z.string().min(3),
+	url: z.string(),
+	defaultBranch: z.string(),
+	private: z.boolean(),
+	archived: z.boolean(),
+});
+export type GithubRepo = z.infer<typeof githubRepoSchema>;
+
+/** An open (or just closed) pull request, as the organization indexes it. */
+export const pullRequestSchema = z.object({
+	repoFullName: z.string(),
+	number: z.number().int().positive(),
+	title: z.string(),
+	url: z.string(),
+	headRef: z.string(),
+	baseRef: z.string(),
+	author: z.string(),
+	state: prStateSchema,
+	updatedAt: z.number(),
+});
+export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+export const SYNC_PHASES = ["idle", "repositories", "pull_requests", "members", "done", "error", "rate_limited"] as const;
+export type SyncPhase = (typeof SYNC_PHASES)[number];
+
+export interface GithubStatus {
+	installationId: number | null;
+	installation: "connected" | "install_required" | "suspended";
+	phase: SyncPhase;
+	processed: number;
+	total: number;
+	generation: number;
+	lastSyncedAt: number | null;
+	rateLimitedUntil: number | null;
+	error: string | null;
+	requests: number;
+	notModified: number;
+}
