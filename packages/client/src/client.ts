@@ -8,6 +8,8 @@ import {
 	type CreatedApiToken,
 	type CreateTaskInput,
 	type FeedEntry,
+	type GithubStatus,
+	githubDataKey,
 	FoundryError,
 	HTTP_PATH,
 	isErrorCode,
@@ -156,6 +158,14 @@ export class FoundryClient {
 			this.#call(async () => (await this.#org()).listRuntimeIssues(opts)),
 		clear: (ids?: number[]): Promise<{ cleared: number }> =>
 			this.#call(async () => (await this.#org()).clearRuntimeIssues(ids ? { ids } : {})),
+	};
+
+	/** The organization's GitHub sync: status, and a re-sync (admin; returns at once). */
+	readonly github = {
+		status: (): Promise<GithubStatus> =>
+			this.#call(async () => this.#rivet.githubData.getOrCreate(githubDataKey(await this.orgId()), { params: this.#params }).getStatus()),
+		sync: (): Promise<{ queued: true }> =>
+			this.#call(async () => this.#rivet.githubData.getOrCreate(githubDataKey(await this.orgId()), { params: this.#params }).requestSync()),
 	};
 
 	readonly members = {

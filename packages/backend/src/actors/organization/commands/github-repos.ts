@@ -7,7 +7,7 @@ import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { toRepo } from "../repos.ts";
-import { githubStatus, repos, taskIndex } from "../schema.ts";
+import { githubStatus, repos, taskIndex, taskSummaries } from "../schema.ts";
 
 const reposSchema = z.object({ generation: z.number().int(), repos: z.array(githubRepoSchema) });
 
@@ -47,9 +47,21 @@ export async function applyGithubRepos(ctx: OrganizationCommandContext, body: un
 		.where(and(isNotNull(repos.githubFullName), or(isNull(repos.githubGeneration), lt(repos.githubGeneration, generation))));
 	let removed = 0;
 	for (const repo of stale) {
-		const used = await ctx.db.select({ id: taskIndex.taskId }).from(taskIndex).where(eq(taskIndex.repoId, repo.id)).limit(1);
-		if (used.length > 0) continue;
-		await ctx.db.delete(repos).where(eq(repos.id, repo.id));
+		// Its virtual tasks go with it; tasks people created keep the repository row.
+		const virtual = await ctx.db
+			.select({ id: taskIndex.taskId })
+			.from(taskIndex)
+			.where(and(eq(taskIndex.repoId, repo.id), eq(taskIndex.virtual, 1)));
+		const taskIds = virtual.map((v) => v.id);
+		await commitChange(ctx, "github-repo-removed", async (tx) => {
+			for (const id of taskIds) {
+				await tx.delete(taskSummaries).where(eq(taskSummaries.taskId, id));
+				await tx.delete(taskIndex).where(eq(taskIndex.taskId, id));
+			}
+			const used = await tx.select({ id: taskIndex.taskId }).from(taskIndex).where(eq(taskIndex.repoId, repo.id)).limit(1);
+			if (used.length === 0) await tx.delete(repos).where(eq(repos.id, repo.id));
+			return taskIds.length > 0 ? { type: "tasksRemoved", taskIds } : null;
+		});
 		removed++;
 	}
 	return { upserted, removed };

@@ -1,0 +1,70 @@
+// Building GitHub state in the simulator the way GitHub users would: repositories through the
+// control API (real commits and branches), pull requests and merges through the REST API with a
+// user's token (Octokit), webhooks signed by the simulator.
+import type { RunningSim } from "@foundry/github-sim/harness";
+import { Octokit } from "@octokit/rest";
+
+export async function userToken(sim: RunningSim, login: string): Promise<string> {
+	const world = await sim.world();
+	const token = world.users.find((u) => u.login === login)?.token;
+	if (!token) throw new Error(`no token for ${login} in the simulator`);
+	return token;
+}
+
+export async function octokitAs(sim: RunningSim, login: string): Promise<Octokit> {
+	return new Octokit({ auth: await userToken(sim, login), baseUrl: sim.api });
+}
+
+async function ok(res: Response, what: string): Promise<void> {
+	if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+}
+
+/** Creates `owner/name` with a README on main and the given branches. */
+export async function createRepo(sim: RunningSim, owner: string, name: string, branches: string[] = []): Promise<void> {
+	await ok(await sim.control("POST", "/repos", { owner, name, files: { "README.md": `# ${name}\n` }, branches }), `create ${owner}/${name}`);
+}
+
+/** Opens a PR from `head` (an existing branch) into main. */
+export async function openPull(gh: Octokit, owner: string, repo: string, head: string, title = `Change ${head}`): Promise<number> {
+	const { data } = await gh.rest.pulls.create({ owner, repo, head, base: "main", title });
+	return data.number;
+}
+
+/** Points the App's webhooks somewhere else (null: nowhere), e.g. to build a world quietly. */
+export async function setWebhook(sim: RunningSim, url: string | null): Promise<void> {
+	const { app } = await sim.world();
+	await ok(await sim.control("PUT", "/app", { webhookUrl: url, webhookSecret: app.webhookSecret }), "set webhook");
+}
+
+/** Waits until the simulator has delivered every queued webhook. */
+export async function deliveriesIdle(sim: RunningSim): Promise<void> {
+	await ok(await sim.control("POST", "/deliveries/idle"), "deliveries idle");
+}
+
+/** `repos` repositories × `pulls` open PRs under `owner`, built with webhooks off (then restored). */
+export async function buildWorld(sim: RunningSim, opts: { owner: string; repos: number; pulls: number; prefix?: string; webhookUrl: string | null }): Promise<void> {
+	await setWebhook(sim, null);
+	const gh = await octokitAs(sim, "octocat");
+	const prefix = opts.prefix ?? "svc";
+	for (let r = 0; r < opts.repos; r++) {
+		const name = `${prefix}-${String(r).padStart(3, "0")}`;
+		const branches = Array.from({ length: opts.pulls }, (_, p) => `feature/${p}`);
+		await createRepo(sim, opts.owner, name, branches);
+		await Promise.all(branches.map((b) => openPull(gh, opts.owner, name, b)));
+	}
+	await setWebhook(sim, opts.webhookUrl);
+}
+
+/** How many actors of a kind exist in the backend's engine (the engine's own API). */
+export async function actorCount(enginePort: number, name: string): Promise<number> {
+	let cursor: string | null = null;
+	let total = 0;
+	do {
+		const url: string = `http://127.0.0.1:${enginePort}/actors?namespace=default&name=${name}${cursor ? `&cursor=${cursor}` : ""}`;
+		const res = await fetch(url, { headers: { authorization: "Bearer dev" } });
+		const body = (await res.json()) as { actors: unknown[]; pagination: { cursor: string | null } };
+		total += body.actors.length;
+		cursor = body.pagination.cursor;
+	} while (cursor);
+	return total;
+}

@@ -1,0 +1,160 @@
+// GitHub data against the simulator: webhook verification (401/400), durable dedupe, PRs as
+// virtual tasks (no task actor), merge → archived + audited, a sync of 30 repositories × 20 PRs
+// across page boundaries with removal swept, and membership removal on GitHub revoking access.
+import { createHmac, randomUUID } from "node:crypto";
+import type { FoundryClient, OrganizationSnapshot } from "@foundry/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actorCount, buildWorld, createRepo, deliveriesIdle, octokitAs, openPull } from "./github-world.ts";
+import { eventually, startBackend, type TestBackend } from "./harness.ts";
+
+let backend: TestBackend;
+let client: FoundryClient;
+let secret: string;
+
+async function snapshot(c: FoundryClient = client): Promise<OrganizationSnapshot> {
+	let latest: OrganizationSnapshot | undefined;
+	const sub = await c.subscribeOrganization((s) => {
+		latest = s;
+	});
+	await sub.ready;
+	await sub.close();
+	if (!latest) throw new Error("no snapshot");
+	return latest;
+}
+
+const post = (body: string, headers: Record<string, string>) =>
+	fetch(`${backend.url}/v1/webhooks/github`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+const sign = (body: string, key = secret) => `sha256=${createHmac("sha256", key).update(body).digest("hex")}`;
+
+beforeAll(async () => {
+	// Small pages so every list crosses page boundaries.
+	backend = await startBackend({ env: { FOUNDRY_GITHUB_PAGE_SIZE: "7" } });
+	client = backend.client();
+	secret = (await backend.sim.world()).app.webhookSecret;
+	await eventually(async () => ((await snapshot()).github?.phase === "done" ? true : undefined), 30_000);
+});
+afterAll(async () => {
+	await backend?.stop({ cleanup: true });
+});
+
+describe("GitHub webhooks", () => {
+	const payload = JSON.stringify({ action: "opened", organization: { login: "acme" }, repository: { full_name: "acme/widgets" } });
+
+	it("refuses a missing or bad signature with 401 and malformed JSON with 400; nothing reaches an actor", async () => {
+		const before = (await snapshot()).version;
+		const missing = await post(payload, { "x-github-event": "pull_request", "x-github-delivery": randomUUID() });
+		expect(missing.status).toBe(401);
+		expect(await missing.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+		const bad = await post(payload, { "x-github-event": "pull_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": sign(payload, "wrong-secret") });
+		expect(bad.status).toBe(401);
+		const tampered = await post(`${payload} `, { "x-github-event": "pull_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": sign(payload) });
+		expect(tampered.status).toBe(401);
+		const malformed = "{not json";
+		const res = await post(malformed, { "x-github-event": "pull_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": sign(malformed) });
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({ error: { code: "INVALID_INPUT" } });
+		expect(backend.output()).toMatch(/webhook refused: bad or missing signature/);
+		expect((await snapshot()).version).toBe(before);
+	});
+
+	it("processes a duplicated delivery once", async () => {
+		const gh = await octokitAs(backend.sim, "octocat");
+		await createRepo(backend.sim, "acme", "dupes", ["feature/dup"]);
+		await client.github.sync();
+		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/dupes") ? true : undefined), 30_000);
+		const { data: pr } = await gh.rest.pulls.create({ owner: "acme", repo: "dupes", head: "feature/dup", base: "main", title: "Dup" });
+		await deliveriesIdle(backend.sim);
+		const deliveries = (await (await backend.sim.control("GET", "/deliveries")).json()) as Array<{ id: number; event: string; action: string | null }>;
+		const opened = deliveries.filter((d) => d.event === "pull_request" && d.action === "opened").at(-1);
+		expect(opened).toBeDefined();
+		// Redelivery keeps the delivery GUID: the backend must not apply it twice.
+		for (let i = 0; i < 3; i++) expect((await backend.sim.control("POST", `/deliveries/${opened!.id}/redeliver`)).status).toBe(200);
+		const tasks = await eventually(async () => {
+			const t = (await snapshot()).tasks.filter((x) => x.prNumber === pr.number && x.branch === "feature/dup");
+			return t.length > 0 ? t : undefined;
+		});
+		expect(tasks).toHaveLength(1);
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ kind: "task.created", taskId: tasks[0]!.id });
+			return page.events.length > 0 ? page : undefined;
+		});
+		expect(audit.events).toHaveLength(1);
+	});
+});
+
+describe("pull requests as tasks", () => {
+	it("an opened PR becomes a virtual task without a task actor; merging archives it, audited", async () => {
+		const gh = await octokitAs(backend.sim, "octocat");
+		await createRepo(backend.sim, "acme", "prs", ["feature/shiny"]);
+		await client.github.sync();
+		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/prs") ? true : undefined), 30_000);
+		const tasksBefore = await actorCount(backend.enginePort, "task");
+		const number = await openPull(gh, "acme", "prs", "feature/shiny", "Make it shiny");
+		const task = await eventually(async () => (await snapshot()).tasks.find((t) => t.prNumber === number && t.branch === "feature/shiny"));
+		expect(task).toMatchObject({ title: "Make it shiny", prState: "open", status: "idle", ownerLogin: "octocat" });
+		expect(task.prUrl).toMatch(/acme\/prs\/pull\//);
+		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore);
+
+		await gh.rest.pulls.merge({ owner: "acme", repo: "prs", pull_number: number });
+		const archived = await eventually(async () => {
+			const all = await client.tasks.list({ includeArchived: true });
+			return all.find((t) => t.id === task.id && t.status === "archived");
+		});
+		expect(archived.prState).toBe("merged");
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ kind: "task.archived", taskId: task.id });
+			return page.events.length > 0 ? page : undefined;
+		});
+		expect(audit.events[0]).toMatchObject({ actor: "system", payload: { reason: "pull request merged", pr: number } });
+		// The first time anyone acts on it, the task actor starts from the index row.
+		const opened = await client.tasks.get(task.id);
+		expect(opened).toMatchObject({ id: task.id, branch: "feature/shiny", title: "Make it shiny" });
+		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore + 1);
+	});
+});
+
+describe("full sync", () => {
+	it("mirrors 30 repositories × 20 open PRs across page boundaries with zero task actors; removals are swept", async () => {
+		await buildWorld(backend.sim, { owner: "acme", repos: 30, pulls: 20, prefix: "bulk", webhookUrl: `${backend.url}/v1/webhooks/github` });
+		const tasksBefore = await actorCount(backend.enginePort, "task");
+		await client.github.sync();
+		const synced = await eventually(async () => {
+			const s = await snapshot();
+			const bulk = s.tasks.filter((t) => t.prNumber !== null && s.repos.find((r) => r.id === t.repoId)?.name.startsWith("acme/bulk-"));
+			return s.github?.phase === "done" && bulk.length === 600 ? { s, bulk } : undefined;
+		}, 120_000);
+		expect(synced.s.repos.filter((r) => r.name.startsWith("acme/bulk-"))).toHaveLength(30);
+		expect(new Set(synced.bulk.map((t) => `${t.repoId}:${t.branch}`)).size).toBe(600);
+		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore);
+
+		// A deleted repository and a closed PR disappear on the next sync.
+		const gh = await octokitAs(backend.sim, "octocat");
+		await gh.rest.pulls.update({ owner: "acme", repo: "bulk-001", pull_number: 1, state: "closed" });
+		await backend.sim.control("DELETE", "/repos/acme/bulk-002");
+		await client.github.sync();
+		await eventually(async () => {
+			const s = await snapshot();
+			const gone = !s.repos.some((r) => r.name === "acme/bulk-002");
+			const closed = !s.tasks.some((t) => s.repos.find((r) => r.id === t.repoId)?.name === "acme/bulk-001" && t.prNumber === 1);
+			return s.github?.phase === "done" && closed && gone ? true : undefined;
+		}, 60_000);
+	});
+});
+
+describe("membership from GitHub", () => {
+	it("a member removed from the GitHub organization loses access (webhook)", async () => {
+		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");
+		await eventually(async () => ((await hubot.me.profile()).organizations.some((o) => o.orgId === "acme") ? true : undefined), 30_000);
+		expect(Array.isArray(await hubot.tasks.list())).toBe(true);
+		await backend.sim.control("DELETE", "/orgs/acme/members/hubot");
+		await eventually(async () => {
+			try {
+				await hubot.tasks.list();
+				return undefined;
+			} catch (err) {
+				return (err as { code?: string }).code === "FORBIDDEN" ? true : undefined;
+			}
+		}, 30_000);
+		expect((await client.members.list()).map((m) => m.login)).not.toContain("hubot");
+	});
+});
