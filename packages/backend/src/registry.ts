@@ -23,18 +23,18 @@ export interface EngineOptions {
 
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export function createActors(deps: ActorDeps & { githubApp?: GithubAppApi | null }) {
+export function createActors(deps: ActorDeps & { githubApp?: GithubAppApi | null; syncIntervalMs?: number }) {
 	return {
 		organization: organizationActor(deps),
 		task: taskActor(deps),
 		auditLog: auditLogActor(deps),
 		user: userActor(deps),
 		authIndex: authIndexActor(deps),
-		githubData: githubDataActor({ ...deps, githubApp: deps.githubApp ?? null }),
+		githubData: githubDataActor({ ...deps, githubApp: deps.githubApp ?? null, syncIntervalMs: deps.syncIntervalMs ?? 0 }),
 	};
 }
 
-export function createRegistry(deps: ActorDeps & { githubApp?: GithubAppApi | null }, engine: EngineOptions) {
+export function createRegistry(deps: ActorDeps & { githubApp?: GithubAppApi | null; syncIntervalMs?: number }, engine: EngineOptions) {
 	return setup({
 		use: createActors(deps),
 		noWelcome: true,

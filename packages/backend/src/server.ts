@@ -74,6 +74,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			github: authSetup.github,
 			secrets: authSetup.secrets,
 			githubApp: config.github.app ? githubAppApi({ ...config.github, app: config.github.app }) : null,
+			syncIntervalMs: config.github.syncIntervalMs,
 		},
 		config.engine.mode === "external"
 			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }

@@ -3,6 +3,8 @@
 // p99s and each as a ratio of the floor. FOUNDRY_BENCH_SIZES="100,1000" runs fewer sizes.
 // Sign-in: the OAuth callback (code exchange, user read, records stored) against the simulator,
 // as a ratio of a plain HTTP round trip to the simulator measured in the same run.
+// GitHub data (sync, re-sync, webhook burst) is bench/github.ts, which `pnpm bench` runs next on a
+// backend of its own.
 import type { FoundryClient } from "@foundry/client";
 import { authorizeAt, callback, startSignIn } from "../test/auth-flow.ts";
 import { startBackend, type TestBackend } from "../test/harness.ts";

@@ -101,7 +101,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		setOwner: (t) => [{ userId: t.ownerId }],
 	},
 	auditLog: { list: (): unknown[] => [{}] },
-	githubData: { getStatus: none, requestSync: none },
+	githubData: { getStatus: none, requestSync: none, scheduleSync: none, scheduledSync: none },
 	user: {
 		getProfile: none,
 		updateProfile: () => [{ defaultAgent: "claude" }],

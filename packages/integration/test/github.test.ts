@@ -34,7 +34,9 @@ beforeAll(async () => {
 	await eventually(async () => ((await snapshot()).github?.phase === "done" ? true : undefined), 30_000);
 });
 afterAll(async () => {
-	await backend?.stop({ cleanup: true });
+	const started = performance.now();
+	const code = await backend?.stop({ cleanup: true });
+	console.log(`backend stopped with ${code} in ${Math.round(performance.now() - started)} ms`);
 });
 
 describe("GitHub webhooks", () => {
@@ -139,6 +141,53 @@ describe("full sync", () => {
 			return s.github?.phase === "done" && closed && gone ? true : undefined;
 		}, 60_000);
 	});
+});
+
+describe("conditional requests and rate limits", () => {
+	it("an unchanged re-sync is answered with 304s for single-page lists and changes no task", async () => {
+		// Small repositories (one page of PRs) are the conditional ones.
+		await buildWorld(backend.sim, { owner: "acme", repos: 6, pulls: 3, prefix: "small", webhookUrl: `${backend.url}/v1/webhooks/github` });
+		await client.github.sync();
+		const first = await eventually(async () => {
+			const st = await client.github.status();
+			return st.phase === "done" && (await snapshot()).repos.filter((r) => r.name.startsWith("acme/small-")).length === 6 ? st : undefined;
+		}, 60_000);
+		const tasksBefore = await client.tasks.list({ includeArchived: true });
+		await client.github.sync();
+		const second = await eventually(async () => {
+			const st = await client.github.status();
+			return st.phase === "done" && st.generation > first.generation ? st : undefined;
+		}, 60_000);
+		const repoCount = (await snapshot()).repos.filter((r) => r.name.startsWith("acme/")).length;
+		const singlePage = (await snapshot()).repos.filter((r) => !r.name.startsWith("acme/bulk-")).length;
+		// The repository listing itself (multi-page at 7 per page here) is not conditional; each
+		// single-page PR listing is.
+		expect(second.notModified - first.notModified).toBeGreaterThanOrEqual(singlePage);
+		expect(repoCount).toBeGreaterThan(singlePage);
+		expect(await client.tasks.list({ includeArchived: true })).toEqual(tasksBefore);
+	});
+
+	it("rate-limit exhaustion shows 'rate limited until T' and the sync completes after the reset", async () => {
+		// Enough for one batch of PR listings per window, far too little for the whole sync.
+		await backend.sim.control("PUT", "/rate-limit", { authenticated: 30, windowMs: 2_000 });
+		try {
+			const before = await client.github.status();
+			await client.github.sync();
+			const limited = await eventually(async () => {
+				const st = await client.github.status();
+				return st.phase === "rate_limited" ? st : undefined;
+			}, 60_000);
+			expect(limited.rateLimitedUntil).toBeGreaterThan(Date.now() - 5_000);
+			expect(limited.error).toMatch(/rate limit/i);
+			const done = await eventually(async () => {
+				const st = await client.github.status();
+				return st.phase === "done" && st.generation > before.generation ? st : undefined;
+			}, 90_000);
+			expect(done.rateLimitedUntil).toBeNull();
+		} finally {
+			await backend.sim.control("PUT", "/rate-limit", { authenticated: 5_000, windowMs: 3_600_000 });
+		}
+	}, 150_000);
 });
 
 describe("membership from GitHub", () => {

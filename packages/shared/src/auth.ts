@@ -96,6 +96,8 @@ export const ACCESS = {
 	githubData: {
 		getStatus: "member",
 		requestSync: "admin",
+		scheduleSync: "internal",
+		scheduledSync: "internal",
 	},
 	authIndex: {
 		lookup: "internal",

@@ -16,10 +16,18 @@ export interface Installation {
 	suspended: boolean;
 }
 
+/** A list read with a conditional request: `items` is null when GitHub answered 304. */
+export interface Conditional<T> {
+	items: T[] | null;
+	etag: string | null;
+	pages: number;
+}
+
 export interface GithubAppApi {
 	installationFor(accountLogin: string): Promise<Installation | null>;
-	repositories(installationId: number): Promise<GithubRepo[]>;
-	openPulls(installationId: number, fullName: string): Promise<PullRequest[]>;
+	/** `etag`: of the previous single-page listing, to get 304 when nothing changed. */
+	repositories(installationId: number, etag?: string | null): Promise<Conditional<GithubRepo>>;
+	openPulls(installationId: number, fullName: string, etag?: string | null): Promise<Conditional<PullRequest>>;
 	members(installationId: number, org: string): Promise<Array<{ login: string; role: Role }>>;
 	/** Requests made so far (for progress and benchmarks). */
 	requests(): number;
@@ -66,23 +74,31 @@ export function githubAppApi(config: GithubAppConfig, webUrl = config.webUrl): G
 			const found = all.find((i) => i.account && "login" in i.account && i.account.login.toLowerCase() === accountLogin.toLowerCase());
 			return found ? { id: found.id, account: accountLogin, suspended: Boolean(found.suspended_at) } : null;
 		},
-		async repositories(installationId) {
+		async repositories(installationId, etag) {
 			const gh = await asInstallation(installationId);
-			const repos = await upstream(() => gh.paginate(gh.rest.apps.listReposAccessibleToInstallation, { per_page }));
-			return repos.map((r) => ({
-				githubId: r.id,
-				fullName: r.full_name,
-				url: repoUrl(r.full_name),
-				defaultBranch: r.default_branch ?? "main",
-				private: r.private,
-				archived: Boolean(r.archived),
-			}));
+			const out = await conditionalPages(etag, async (page, headers) => {
+				const res = await gh.rest.apps.listReposAccessibleToInstallation({ per_page, page, headers });
+				return { items: res.data.repositories, headers: res.headers };
+			});
+			const items =
+				out.items?.map((r) => ({
+					githubId: r.id,
+					fullName: r.full_name,
+					url: repoUrl(r.full_name),
+					defaultBranch: r.default_branch ?? "main",
+					private: r.private,
+					archived: Boolean(r.archived),
+				})) ?? null;
+			return { ...out, items };
 		},
-		async openPulls(installationId, fullName) {
+		async openPulls(installationId, fullName, etag) {
 			const gh = await asInstallation(installationId);
 			const [owner = "", repo = ""] = fullName.split("/");
-			const pulls = await upstream(() => gh.paginate(gh.rest.pulls.list, { owner, repo, state: "open", per_page }));
-			return pulls.map((p) => toPullRequest(fullName, p));
+			const out = await conditionalPages(etag, async (page, headers) => {
+				const res = await gh.rest.pulls.list({ owner, repo, state: "open", per_page, page, headers });
+				return { items: res.data, headers: res.headers };
+			});
+			return { ...out, items: out.items?.map((p) => toPullRequest(fullName, p)) ?? null };
 		},
 		async members(installationId, org) {
 			const gh = await asInstallation(installationId);
@@ -92,6 +108,32 @@ export function githubAppApi(config: GithubAppConfig, webUrl = config.webUrl): G
 			return everyone.map((m) => ({ login: m.login, role: adminSet.has(m.login) ? "admin" : "member" }));
 		},
 	};
+}
+
+/**
+ * Reads every page; the first with If-None-Match when an ETag is known. A 304 (which Octokit throws)
+ * means the first page — the whole list, for single-page lists — is unchanged.
+ */
+async function conditionalPages<T>(
+	etag: string | null | undefined,
+	fetchPage: (page: number, headers: Record<string, string>) => Promise<{ items: T[]; headers: { etag?: string; link?: string } }>,
+): Promise<Conditional<T>> {
+	try {
+		const first = await fetchPage(1, etag ? { "if-none-match": etag } : {});
+		const items = [...first.items];
+		let link = first.headers.link ?? "";
+		let pages = 1;
+		while (/rel="next"/.test(link)) {
+			pages++;
+			const next = await fetchPage(pages, {});
+			items.push(...next.items);
+			link = next.headers.link ?? "";
+		}
+		return { items, etag: first.headers.etag ?? null, pages };
+	} catch (err) {
+		if ((err as { status?: unknown }).status === 304) return { items: null, etag: etag ?? null, pages: 1 };
+		return upstream(() => Promise.reject(err));
+	}
 }
 
 interface PullLike {

@@ -98,7 +98,12 @@ export async function upstream<T>(run: () => Promise<T>): Promise<T> {
 		const status = (err as { status?: unknown }).status;
 		const message = err instanceof Error ? err.message : String(err);
 		if (status === 401) throw new FoundryError("UNAUTHORIZED", `GitHub refused the credentials: ${message}`);
-		if (status === 403 || status === 429) throw new FoundryError("RATE_LIMITED", `GitHub: ${message}`);
+		if (status === 403 || status === 429) {
+			const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+			const reset = Number(headers["x-ratelimit-reset"]);
+			const details = Number.isFinite(reset) && reset > 0 ? { resetAt: reset * 1000 } : undefined;
+			throw new FoundryError("RATE_LIMITED", `GitHub: ${message}`, details);
+		}
 		throw new FoundryError("UPSTREAM_FAILED", `GitHub request failed${typeof status === "number" ? ` (${status})` : ""}: ${message}`);
 	}
 }

@@ -44,5 +44,9 @@ export interface GithubStatus {
 	rateLimitedUntil: number | null;
 	error: string | null;
 	requests: number;
+	/** Conditional requests GitHub answered with 304 (nothing changed), over all syncs. */
 	notModified: number;
+	/** ETag of the installation's repository listing (single page), for the next sync. */
+	reposEtag: string | null;
+	nextSyncAt: number | null;
 }

@@ -14,6 +14,8 @@ export interface GithubDataContext {
 	log: Logger;
 	/** Null when the GitHub App is not configured. */
 	github: GithubAppApi | null;
+	/** Periodic reconciliation; 0 = off. */
+	syncIntervalMs: number;
 }
 
 const INITIAL: GithubStatus = {
@@ -28,13 +30,29 @@ const INITIAL: GithubStatus = {
 	error: null,
 	requests: 0,
 	notModified: 0,
+	reposEtag: null,
+	nextSyncAt: null,
 };
 
 export async function readStatus(db: GithubDataDb): Promise<GithubStatus> {
 	const row = await db.select().from(syncState).where(eq(syncState.id, 1)).get();
 	if (!row) return { ...INITIAL };
-	const { id: _id, ...status } = row;
+	const { id: _id, resume: _r, ...status } = row;
 	return status;
+}
+
+export interface ResumeStep {
+	name: string;
+	body: unknown;
+}
+
+export async function readResume(db: GithubDataDb): Promise<ResumeStep | null> {
+	const row = await db.select({ resume: syncState.resume }).from(syncState).where(eq(syncState.id, 1)).get();
+	return row?.resume ? (JSON.parse(row.resume) as ResumeStep) : null;
+}
+
+export async function writeResume(db: GithubDataDb, step: ResumeStep | null): Promise<void> {
+	await db.update(syncState).set({ resume: step ? JSON.stringify(step) : null }).where(eq(syncState.id, 1));
 }
 
 /** Persists a status change and pushes it to the organization (which broadcasts it). */

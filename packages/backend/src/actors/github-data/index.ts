@@ -1,7 +1,8 @@
 // githubData actor (key: org id): the only code that talks to GitHub about an organization's data.
 // Full sync (repositories, open PRs, members) and webhooks; results are pushed to the organization,
 // which owns the index. It never creates task actors.
-import { ACCESS, ACTOR, type GithubStatus, QUEUE } from "@foundry/shared";
+import { ACCESS, ACTOR, type GithubStatus, parseInput, QUEUE } from "@foundry/shared";
+import { z } from "zod";
 import { actor } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import type { GithubAppApi } from "../../adapters/github-app.ts";
@@ -11,8 +12,10 @@ import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
 import { startSync, syncMembers, syncPulls } from "./commands/sync.ts";
 import { handleWebhook } from "./commands/webhook.ts";
-import { type GithubDataContext, readStatus } from "./context.ts";
+import { type GithubDataContext, readResume, readStatus } from "./context.ts";
 import { githubDataDatabase } from "./database.ts";
+
+const scheduleSchema = z.object({ at: z.number().int().positive(), reason: z.string().max(200) });
 
 interface StepLike {
 	key: string[];
@@ -20,7 +23,7 @@ interface StepLike {
 	client(): unknown;
 }
 
-export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | null }) {
+export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | null; syncIntervalMs: number }) {
 	const log = deps.logger.child({ actor: ACTOR.githubData });
 	const context = (s: StepLike): GithubDataContext => ({
 		db: s.db,
@@ -28,6 +31,7 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		peers: peers(s, deps.internalParams),
 		log: log.child({ key: s.key }),
 		github: deps.githubApp,
+		syncIntervalMs: deps.syncIntervalMs,
 	});
 	const def = actor({
 		db: githubDataDatabase,
@@ -52,6 +56,20 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		actions: {
 			getStatus: (c): Promise<GithubStatus> => readStatus(c.db),
 			/** Admin: re-sync now (returns at once; watch the organization's `github` status). */
+			/** Internal: run a sync at `at` (periodic reconciliation, or after a rate-limit reset). */
+			scheduleSync: async (c, input: unknown): Promise<void> => {
+				const { at, reason } = parseInput(scheduleSchema, input);
+				await c.schedule.at(at, "scheduledSync", reason);
+			},
+			/** Runs when a schedule fires; stale schedules (superseded by a later plan) do nothing. */
+			scheduledSync: async (c, reason: unknown): Promise<void> => {
+				const status = await readStatus(c.db);
+				if (status.nextSyncAt !== null && status.nextSyncAt > Date.now() + 1_000) return;
+				// After a rate limit, continue where the sync stopped; otherwise start a full sync.
+				const resume = status.phase === "rate_limited" ? await readResume(c.db) : null;
+				if (resume) await c.queue.send(resume.name as typeof QUEUE.githubData.syncPulls, resume.body);
+				else await c.queue.send(QUEUE.githubData.sync, { reason: typeof reason === "string" ? reason : "scheduled" });
+			},
 			requestSync: async (c): Promise<{ queued: true }> => {
 				await c.queue.send(QUEUE.githubData.sync, { reason: "manual" });
 				return { queued: true };

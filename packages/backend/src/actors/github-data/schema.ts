@@ -15,6 +15,11 @@ export const syncState = sqliteTable("sync_state", {
 	error: text("error"),
 	requests: integer("requests").notNull(),
 	notModified: integer("not_modified").notNull(),
+	reposEtag: text("repos_etag"),
+	/** When the next scheduled sync is due (periodic reconciliation or after a rate limit). */
+	nextSyncAt: integer("next_sync_at"),
+	/** The sync step to run again once a rate limit resets (JSON { name, body }), so progress is kept. */
+	resume: text("resume"),
 });
 
 export const syncedRepos = sqliteTable("synced_repos", {
@@ -22,6 +27,11 @@ export const syncedRepos = sqliteTable("synced_repos", {
 	githubId: integer("github_id").notNull(),
 	generation: integer("generation").notNull(),
 	position: integer("position").notNull(),
+	/** The repository as last listed (JSON GithubRepo), reused when the listing is unchanged (304). */
+	data: text("data").notNull().default("{}"),
+	/** ETag of the first page of open PRs, and how many pages there were (304 is trusted for one page). */
+	pullsEtag: text("pulls_etag"),
+	pullsPages: integer("pulls_pages"),
 });
 
 export const deliveries = sqliteTable("deliveries", {

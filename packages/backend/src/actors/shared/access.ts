@@ -14,9 +14,15 @@ interface DefinitionLike {
 }
 
 const ANONYMOUS: Principal = { kind: "anonymous" };
+const INTERNAL: Principal = { kind: "internal" };
 
+/**
+ * Every client call has a connection (RivetKit creates one per HTTP call); only the runtime itself
+ * invokes an action without one — a schedule this actor set — which counts as internal.
+ */
 export function principalOf(conn: { state: unknown } | undefined): Principal {
-	const state = conn?.state as Principal | undefined;
+	if (conn === undefined || conn === null) return INTERNAL;
+	const state = conn.state as Principal | undefined;
 	return state && typeof state === "object" && "kind" in state ? state : ANONYMOUS;
 }
 

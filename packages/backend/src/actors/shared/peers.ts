@@ -27,6 +27,9 @@ interface OrganizationHandle extends PeerHandle {
 	getTaskSeed(taskId: string): Promise<TaskRecord>;
 	getMember(userId: string): Promise<OrganizationMember | null>;
 }
+interface GithubDataHandle extends PeerHandle {
+	scheduleSync(input: { at: number; reason: string }): Promise<void>;
+}
 interface Opts {
 	params: ConnParams;
 }
@@ -38,7 +41,7 @@ interface Opts {
  */
 export interface RawPeerClient {
 	organization: { getOrCreate(key: string[], opts: Opts): OrganizationHandle };
-	githubData: { getOrCreate(key: string[], opts: Opts): PeerHandle };
+	githubData: { getOrCreate(key: string[], opts: Opts): GithubDataHandle };
 	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	user: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 }
@@ -46,7 +49,7 @@ export interface RawPeerClient {
 /** Peer handles that always present the backend's internal credential. */
 export interface PeerClient {
 	organization: { getOrCreate(key: string[]): OrganizationHandle };
-	githubData: { getOrCreate(key: string[]): PeerHandle };
+	githubData: { getOrCreate(key: string[]): GithubDataHandle };
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
 	user: { getOrCreate(key: string[]): PeerHandle };
 }

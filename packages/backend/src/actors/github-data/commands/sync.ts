@@ -3,11 +3,11 @@
 // `syncMembers`. State (generation, progress) is in this actor's tables, so a crash resumes with
 // the next message instead of restarting or leaving half-written state. Every result is pushed
 // to the organization (which owns the index); no task actor is ever created here.
-import { FoundryError, githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
-import { asc, gte, lt } from "drizzle-orm";
+import { FoundryError, type GithubRepo, githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
+import { asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { GithubAppApi } from "../../../adapters/github-app.ts";
-import { type GithubDataContext, readStatus, setStatus } from "../context.ts";
+import { type GithubDataContext, type ResumeStep, readStatus, setStatus, writeResume } from "../context.ts";
 import { syncedRepos } from "../schema.ts";
 
 export const PULL_BATCH = 5;
@@ -25,15 +25,25 @@ function api(ctx: GithubDataContext): GithubAppApi {
 const self = (ctx: GithubDataContext) => ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId));
 const org = (ctx: GithubDataContext) => ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId));
 
-/** Runs a sync phase; failures land on the status (error or rate limited) before propagating. */
-async function phase<T>(ctx: GithubDataContext, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a sync phase; failures land on the status (error or rate limited) before propagating. A
+ * rate-limited phase is run again (same message, so progress is kept) after GitHub's reset.
+ */
+async function phase<T>(ctx: GithubDataContext, run: () => Promise<T>, again?: ResumeStep): Promise<T> {
 	try {
-		return await run();
+		const out = await run();
+		if (again) await writeResume(ctx.db, null);
+		return out;
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
 		const limited = err instanceof FoundryError && err.code === "RATE_LIMITED";
 		const until = limited && typeof err.details?.resetAt === "number" ? err.details.resetAt : null;
-		await setStatus(ctx, { phase: limited ? "rate_limited" : "error", error: message, rateLimitedUntil: until });
+		await setStatus(ctx, { phase: limited ? "rate_limited" : "error", error: message, rateLimitedUntil: until, nextSyncAt: until });
+		// Resume once GitHub's budget resets.
+		if (until !== null) {
+			await writeResume(ctx.db, again ?? null);
+			await self(ctx).scheduleSync({ at: until + 1_000, reason: "rate limit reset" });
+		}
 		throw err instanceof FoundryError ? err : new FoundryError("UPSTREAM_FAILED", `GitHub sync failed: ${message}`);
 	}
 }
@@ -51,12 +61,25 @@ export async function startSync(ctx: GithubDataContext, body: unknown): Promise<
 			return { started: false, generation };
 		}
 		await setStatus(ctx, { installationId: installation.id, installation: "connected", phase: "repositories", processed: 0, total: 0, generation, error: null, rateLimitedUntil: null });
-		const repos = await github.repositories(installation.id);
-		for (const [position, r] of repos.entries()) {
-			const row = { fullName: r.fullName, githubId: r.githubId, generation, position };
-			await ctx.db.insert(syncedRepos).values(row).onConflictDoUpdate({ target: syncedRepos.fullName, set: row });
+		const listed = await github.repositories(installation.id, status.installationId === installation.id ? status.reposEtag : null);
+		let repos: GithubRepo[];
+		if (listed.items === null) {
+			// 304: the installation's repositories are as last listed.
+			const rows = await ctx.db.select().from(syncedRepos).orderBy(asc(syncedRepos.position));
+			repos = rows.map((row) => JSON.parse(row.data) as GithubRepo);
+			await ctx.db.update(syncedRepos).set({ generation });
+		} else {
+			repos = listed.items;
+			for (const [position, r] of repos.entries()) {
+				const row = { fullName: r.fullName, githubId: r.githubId, generation, position, data: JSON.stringify(r) };
+				await ctx.db.insert(syncedRepos).values(row).onConflictDoUpdate({ target: syncedRepos.fullName, set: row });
+			}
+			await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
 		}
-		await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
+		await setStatus(ctx, {
+			reposEtag: listed.pages === 1 ? listed.etag : null,
+			notModified: status.notModified + (listed.items === null ? 1 : 0),
+		});
 		await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos });
 		await setStatus(ctx, { phase: "pull_requests", processed: 0, total: repos.length, requests: github.requests() });
 		await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: 0 });
@@ -68,6 +91,7 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 	const { generation, offset } = parseInput(pullsSchema, body);
 	const status = await readStatus(ctx.db);
 	if (status.generation !== generation || status.installationId === null) return { processed: 0 }; // superseded
+	if (status.phase === "rate_limited") await setStatus(ctx, { phase: "pull_requests", error: null, rateLimitedUntil: null });
 	const github = api(ctx);
 	const installationId = status.installationId;
 	return phase(ctx, async () => {
@@ -77,16 +101,26 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 			.where(gte(syncedRepos.position, offset))
 			.orderBy(asc(syncedRepos.position))
 			.limit(PULL_BATCH);
+		let notModified = 0;
 		for (const repo of batch) {
-			const pulls = await github.openPulls(installationId, repo.fullName);
-			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls, complete: true });
+			const etag = repo.pullsPages === 1 ? repo.pullsEtag : null;
+			const listed = await github.openPulls(installationId, repo.fullName, etag);
+			if (listed.items === null) {
+				notModified++; // unchanged: nothing to tell the organization
+				continue;
+			}
+			await ctx.db
+				.update(syncedRepos)
+				.set({ pullsEtag: listed.etag, pullsPages: listed.pages })
+				.where(eq(syncedRepos.fullName, repo.fullName));
+			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: listed.items, complete: true });
 		}
 		const processed = offset + batch.length;
-		await setStatus(ctx, { processed, requests: github.requests() });
+		await setStatus(ctx, { processed, requests: github.requests(), notModified: status.notModified + notModified });
 		if (batch.length === PULL_BATCH) await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: processed });
 		else await self(ctx).send(QUEUE.githubData.syncMembers, { generation });
 		return { processed };
-	});
+	}, { name: QUEUE.githubData.syncPulls, body: { generation, offset } });
 }
 
 export async function syncMembers(ctx: GithubDataContext, body: unknown): Promise<{ members: number }> {
@@ -101,9 +135,11 @@ export async function syncMembers(ctx: GithubDataContext, body: unknown): Promis
 		// Personal accounts have no member list (404); their only member is the owner.
 		if (members) await org(ctx).send(QUEUE.organization.reconcileMembers, { members, reason: "not a member on GitHub (sync)" });
 		const count = members?.length ?? 0;
-		await setStatus(ctx, { phase: "done", lastSyncedAt: Date.now(), requests: github.requests(), error: null });
+		const nextSyncAt = ctx.syncIntervalMs > 0 ? Date.now() + ctx.syncIntervalMs : null;
+		await setStatus(ctx, { phase: "done", lastSyncedAt: Date.now(), requests: github.requests(), error: null, rateLimitedUntil: null, nextSyncAt });
+		if (nextSyncAt !== null) await self(ctx).scheduleSync({ at: nextSyncAt, reason: "periodic reconciliation" });
 		return { members: count };
-	});
+	}, { name: QUEUE.githubData.syncMembers, body: { generation } });
 }
 
 async function membersOrNull(github: GithubAppApi, installationId: number, orgId: string) {

@@ -10,10 +10,34 @@ export default {
 				"when": 1795428875031,
 				"tag": "0000_github",
 				"breakpoints": true
+			},
+			{
+				"idx": 1,
+				"version": "6",
+				"when": 1795429197389,
+				"tag": "0001_etags",
+				"breakpoints": true
+			},
+			{
+				"idx": 2,
+				"version": "6",
+				"when": 1795429224983,
+				"tag": "0002_schedule",
+				"breakpoints": true
+			},
+			{
+				"idx": 3,
+				"version": "6",
+				"when": 1795429394561,
+				"tag": "0003_resume",
+				"breakpoints": true
 			}
 		]
 	},
 	"migrations": {
-		"m0000": "CREATE TABLE `deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`event` text NOT NULL,\n\t`action` text,\n\t`received_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `sync_state` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`installation_id` integer,\n\t`installation` text NOT NULL,\n\t`phase` text NOT NULL,\n\t`processed` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`last_synced_at` integer,\n\t`rate_limited_until` integer,\n\t`error` text,\n\t`requests` integer NOT NULL,\n\t`not_modified` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `synced_repos` (\n\t`full_name` text PRIMARY KEY NOT NULL,\n\t`github_id` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`position` integer NOT NULL\n);\n"
+		"m0000": "CREATE TABLE `deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`event` text NOT NULL,\n\t`action` text,\n\t`received_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `sync_state` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`installation_id` integer,\n\t`installation` text NOT NULL,\n\t`phase` text NOT NULL,\n\t`processed` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`last_synced_at` integer,\n\t`rate_limited_until` integer,\n\t`error` text,\n\t`requests` integer NOT NULL,\n\t`not_modified` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `synced_repos` (\n\t`full_name` text PRIMARY KEY NOT NULL,\n\t`github_id` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`position` integer NOT NULL\n);\n",
+		"m0001": "ALTER TABLE `sync_state` ADD `repos_etag` text;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `data` text DEFAULT '{}' NOT NULL;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `pulls_etag` text;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `pulls_pages` integer;",
+		"m0002": "ALTER TABLE `sync_state` ADD `next_sync_at` integer;",
+		"m0003": "ALTER TABLE `sync_state` ADD `resume` text;"
 	}
 };

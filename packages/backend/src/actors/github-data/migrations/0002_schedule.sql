@@ -1,0 +1,1 @@
+ALTER TABLE `sync_state` ADD `next_sync_at` integer;
