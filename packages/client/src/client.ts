@@ -8,6 +8,7 @@ import {
 	type CreatedApiToken,
 	type CreateTaskInput,
 	type FeedEntry,
+	type FollowUp,
 	type GithubStatus,
 	githubDataKey,
 	FoundryError,
@@ -132,6 +133,7 @@ export class FoundryClient {
 	};
 
 	readonly tasks = {
+		followUps: (taskId: string): Promise<FollowUp[]> => this.#call(async () => (await this.#task(taskId)).listFollowUps()),
 		setOwner: (taskId: string, userId: string): Promise<TaskRecord> =>
 			this.#call(async () => (await this.#task(taskId)).setOwner({ userId })),
 		create: (input: CreateTaskInput): Promise<TaskRecord> => this.#call(async () => (await this.#org()).createTask(input)),

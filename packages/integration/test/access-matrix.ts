@@ -99,6 +99,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		unarchive: none,
 		setStatus: () => [{ status: "running" }],
 		setOwner: (t) => [{ userId: t.ownerId }],
+		listFollowUps: none,
 	},
 	auditLog: { list: (): unknown[] => [{}] },
 	githubData: { getStatus: none, requestSync: none, scheduleSync: none, scheduledSync: none },

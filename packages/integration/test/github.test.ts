@@ -115,6 +115,58 @@ describe("pull requests as tasks", () => {
 	});
 });
 
+describe("tasks linked to PRs", () => {
+	it("a task's branch links its PR; reviews and comments become follow-ups and notify the owner; merge archives it", async () => {
+		const gh = await octokitAs(backend.sim, "octocat");
+		const reviewer = await octokitAs(backend.sim, "hubot");
+		await createRepo(backend.sim, "acme", "linked", ["feature/real"]);
+		await client.github.sync();
+		const repo = await eventually(async () => (await snapshot()).repos.find((r) => r.name === "acme/linked"), 30_000);
+		const task = await client.tasks.create({ repo: repo.id, prompt: "Do the real thing", branch: "feature/real" });
+		const number = await openPull(gh, "acme", "linked", "feature/real", "The real thing");
+		const linked = await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber === number));
+		expect(linked).toMatchObject({ prState: "open", ownerLogin: "octocat", title: task.title });
+		// A later change by the task itself keeps the PR link.
+		await client.tasks.rename(task.id, "Real thing, renamed");
+		expect((await client.tasks.list()).find((t) => t.id === task.id)).toMatchObject({ prNumber: number, title: "Real thing, renamed" });
+
+		const { data: head } = await gh.rest.pulls.get({ owner: "acme", repo: "linked", pull_number: number });
+		await reviewer.rest.pulls.createReview({ owner: "acme", repo: "linked", pull_number: number, event: "REQUEST_CHANGES", body: "Please add tests" });
+		await reviewer.rest.pulls.createReviewComment({ owner: "acme", repo: "linked", pull_number: number, body: "Off by one", path: "README.md", line: 1, commit_id: head.head.sha });
+		await reviewer.rest.issues.createComment({ owner: "acme", repo: "linked", issue_number: number, body: "Looks close" });
+		const followUps = await eventually(async () => {
+			const f = await client.tasks.followUps(task.id);
+			return f.length === 3 ? f : undefined;
+		});
+		expect(followUps.map((f) => [f.kind, f.author, f.body]).sort()).toEqual([
+			["changes_requested", "hubot", "Please add tests"],
+			["comment", "hubot", "Looks close"],
+			["review_comment", "hubot", "Off by one"],
+		]);
+		expect(followUps.find((f) => f.kind === "review_comment")).toMatchObject({ path: "README.md", line: 1 });
+		const notes = await eventually(async () => {
+			const n = (await client.me.notifications()).filter((x) => x.taskId === task.id);
+			return n.length === 3 ? n : undefined;
+		});
+		expect(notes.every((n) => n.kind === "pr_comment")).toBe(true);
+
+		await gh.rest.pulls.merge({ owner: "acme", repo: "linked", pull_number: number });
+		const archived = await eventually(async () => {
+			const t = await client.tasks.get(task.id);
+			return t.status === "archived" ? t : undefined;
+		});
+		expect(archived.id).toBe(task.id);
+		await eventually(async () => ((await client.me.notifications()).some((n) => n.taskId === task.id && n.kind === "pr_merged") ? true : undefined));
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ taskId: task.id, order: "asc" });
+			return page.events.some((e) => e.kind === "task.archived") ? page : undefined;
+		});
+		expect(audit.events.map((e) => e.kind)).toEqual(
+			expect.arrayContaining(["task.created", "task.renamed", "task.follow_up_recorded", "task.archived"]),
+		);
+	});
+});
+
 describe("full sync", () => {
 	it("mirrors 30 repositories × 20 open PRs across page boundaries with zero task actors; removals are swept", async () => {
 		await buildWorld(backend.sim, { owner: "acme", repos: 30, pulls: 20, prefix: "bulk", webhookUrl: `${backend.url}/v1/webhooks/github` });

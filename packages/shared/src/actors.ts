@@ -31,6 +31,7 @@ export const QUEUE = {
 		applyPullRequests: "organization.applyPullRequests",
 		reconcileMembers: "organization.reconcileMembers",
 		applyGithubStatus: "organization.applyGithubStatus",
+		recordFollowUp: "organization.recordFollowUp",
 	},
 	githubData: {
 		webhook: "githubData.webhook",
@@ -45,6 +46,7 @@ export const QUEUE = {
 		unarchive: "task.unarchive",
 		setStatus: "task.setStatus",
 		setOwner: "task.setOwner",
+		addFollowUp: "task.addFollowUp",
 	},
 	auditLog: {
 		append: "auditLog.append",

@@ -68,6 +68,7 @@ export const ACCESS = {
 		unarchive: "member",
 		setStatus: "member",
 		setOwner: "ownerOrAdmin",
+		listFollowUps: "member",
 	},
 	auditLog: {
 		list: "member",

@@ -15,6 +15,7 @@ export const AUDIT_KINDS = [
 	"member.role_changed",
 	"member.removed",
 	"organization.installation_changed",
+	"task.follow_up_recorded",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

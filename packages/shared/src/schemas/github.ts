@@ -30,6 +30,19 @@ export const pullRequestSchema = z.object({
 });
 export type PullRequest = z.infer<typeof pullRequestSchema>;
 
+/** A review or comment on a task's PR, kept on the task (step 5 turns them into agent prompts). */
+export const followUpSchema = z.object({
+	id: z.string().min(1).max(100),
+	kind: z.enum(["changes_requested", "review_comment", "comment"]),
+	author: z.string(),
+	body: z.string().max(65_536),
+	path: z.string().nullable(),
+	line: z.number().int().nullable(),
+	url: z.string(),
+	createdAt: z.number(),
+});
+export type FollowUp = z.infer<typeof followUpSchema>;
+
 export const SYNC_PHASES = ["idle", "repositories", "pull_requests", "members", "done", "error", "rate_limited"] as const;
 export type SyncPhase = (typeof SYNC_PHASES)[number];
 

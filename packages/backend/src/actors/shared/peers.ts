@@ -42,6 +42,7 @@ interface Opts {
 export interface RawPeerClient {
 	organization: { getOrCreate(key: string[], opts: Opts): OrganizationHandle };
 	githubData: { getOrCreate(key: string[], opts: Opts): GithubDataHandle };
+	task: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	user: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 }
@@ -50,6 +51,7 @@ export interface RawPeerClient {
 export interface PeerClient {
 	organization: { getOrCreate(key: string[]): OrganizationHandle };
 	githubData: { getOrCreate(key: string[]): GithubDataHandle };
+	task: { getOrCreate(key: string[]): PeerHandle };
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
 	user: { getOrCreate(key: string[]): PeerHandle };
 }
@@ -59,6 +61,7 @@ export function peers(source: { client(): unknown }, params: ConnParams): PeerCl
 	return {
 		organization: { getOrCreate: (key) => retrying(raw.organization.getOrCreate(key, { params })) },
 		githubData: { getOrCreate: (key) => retrying(raw.githubData.getOrCreate(key, { params })) },
+		task: { getOrCreate: (key) => retrying(raw.task.getOrCreate(key, { params })) },
 		auditLog: { getOrCreate: (key) => retrying(raw.auditLog.getOrCreate(key, { params })) },
 		user: { getOrCreate: (key) => retrying(raw.user.getOrCreate(key, { params })) },
 	};

@@ -4,6 +4,7 @@ import {
 	ACCESS,
 	ACTOR,
 	EVENT,
+	type FollowUp,
 	parseInput,
 	QUEUE,
 	renameTaskInputSchema,
@@ -23,6 +24,7 @@ import { peers, reportRuntimeIssue, sendAuditBatch, tellUsers } from "../shared/
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
+import { addFollowUp, listFollowUps } from "./commands/follow-ups.ts";
 import { setTaskOwner } from "./commands/set-owner.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
 import type { TaskCommandContext } from "./context.ts";
@@ -66,6 +68,7 @@ export function taskActor(deps: ActorDeps) {
 					[QUEUE.task.unarchive]: (s, body, o) => unarchiveTask(commandContext(s, env, o), body),
 					[QUEUE.task.setStatus]: (s, body, o) => setTaskStatus(commandContext(s, env, o), body),
 					[QUEUE.task.setOwner]: (s, body, o) => setTaskOwner(commandContext(s, env, o), body),
+					[QUEUE.task.addFollowUp]: (s, body, o) => addFollowUp(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -90,6 +93,7 @@ export function taskActor(deps: ActorDeps) {
 				const { status } = parseInput(setTaskStatusInputSchema, input);
 				return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: actorRefOf(c.conn) });
 			},
+			listFollowUps: (c): Promise<FollowUp[]> => listFollowUps({ db: c.db, taskId: c.key[1] ?? "" }),
 			setOwner: (c, input: unknown): Promise<TaskRecord> => {
 				const { userId } = parseInput(setTaskOwnerInputSchema, input);
 				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";

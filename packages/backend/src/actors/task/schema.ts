@@ -1,6 +1,18 @@
 // Task tables: the task's own record (one row). Sessions and transcripts arrive in step 5.
 import { integer, sqliteTable, text } from "rivetkit/db/drizzle";
 
+/** Reviews and comments on the task's PR (from GitHub), once each. */
+export const followUps = sqliteTable("follow_ups", {
+	id: text("id").primaryKey(),
+	kind: text("kind", { enum: ["changes_requested", "review_comment", "comment"] }).notNull(),
+	author: text("author").notNull(),
+	body: text("body").notNull(),
+	path: text("path"),
+	line: integer("line"),
+	url: text("url").notNull(),
+	createdAt: integer("created_at").notNull(),
+});
+
 export const taskRecord = sqliteTable("task_record", {
 	id: text("id").primaryKey(),
 	orgId: text("org_id").notNull(),

@@ -62,8 +62,52 @@ async function dispatchEvent(ctx: GithubDataContext, event: string, action: stri
 			if (action === "removed" && login) await org.send(QUEUE.organization.reconcileMembers, { removed: [login], reason: "removed on GitHub" });
 			return action === "removed";
 		}
+		case "pull_request_review":
+		case "pull_request_review_comment":
+		case "issue_comment": {
+			const followUp = followUpOf(event, action, p);
+			if (!followUp) return false;
+			await org.send(QUEUE.organization.recordFollowUp, followUp);
+			return true;
+		}
 		default:
-			// push, reviews, comments: follow-ups and PR links arrive with the rest of step 4.
+			// push: branch heads are read from git in the sandbox (step 5).
 			return false;
 	}
+}
+
+/** Reviews requesting changes, review comments and PR comments become follow-ups on the task. */
+function followUpOf(event: string, action: string | null, p: Payload) {
+	const repoFullName = str(obj(p.repository).full_name);
+	const num = (v: unknown) => (typeof v === "number" ? v : null);
+	const at = (v: unknown) => Date.parse(str(v)) || Date.now();
+	if (event === "pull_request_review") {
+		const review = obj(p.review);
+		if (action !== "submitted" || str(review.state).toLowerCase() !== "changes_requested") return null;
+		const prNumber = num(obj(p.pull_request).number);
+		if (!prNumber) return null;
+		return {
+			repoFullName,
+			prNumber,
+			followUp: { id: `review-${String(review.id)}`, kind: "changes_requested", author: str(obj(review.user).login), body: str(review.body), path: null, line: null, url: str(review.html_url), createdAt: at(review.submitted_at) },
+		};
+	}
+	if (event === "pull_request_review_comment") {
+		const c = obj(p.comment);
+		const prNumber = num(obj(p.pull_request).number);
+		if (action !== "created" || !prNumber) return null;
+		return {
+			repoFullName,
+			prNumber,
+			followUp: { id: `review-comment-${String(c.id)}`, kind: "review_comment", author: str(obj(c.user).login), body: str(c.body), path: str(c.path) || null, line: num(c.line) ?? num(c.original_line), url: str(c.html_url), createdAt: at(c.created_at) },
+		};
+	}
+	const issue = obj(p.issue);
+	const c = obj(p.comment);
+	if (action !== "created" || !issue.pull_request || !num(issue.number)) return null;
+	return {
+		repoFullName,
+		prNumber: num(issue.number) as number,
+		followUp: { id: `comment-${String(c.id)}`, kind: "comment", author: str(obj(c.user).login), body: str(c.body), path: null, line: null, url: str(c.html_url), createdAt: at(c.created_at) },
+	};
 }

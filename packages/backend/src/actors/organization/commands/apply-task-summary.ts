@@ -13,12 +13,16 @@ export async function applyTaskSummary(ctx: OrganizationCommandContext, body: un
 		return { applied: false };
 	}
 	const change = await commitChange(ctx, "apply-task-summary", async (tx) => {
+		// PR fields come from GitHub (through github-data), not from the task: keep what is held.
+		const held = await tx.select().from(taskSummaries).where(eq(taskSummaries.taskId, summary.id)).get();
+		const merged = held ? { ...summary, prState: held.prState, prNumber: held.prNumber, prUrl: held.prUrl } : summary;
+		const { taskId: _id, ...row } = summaryRow(merged);
 		const updated = await tx
 			.update(taskSummaries)
-			.set(summaryRow(summary))
+			.set(row)
 			.where(and(eq(taskSummaries.taskId, summary.id), lt(taskSummaries.version, summary.version)))
 			.returning({ taskId: taskSummaries.taskId });
-		return updated.length > 0 ? { type: "taskUpserted", task: summary } : null;
+		return updated.length > 0 ? { type: "taskUpserted", task: merged } : null;
 	});
 	return { applied: change !== null };
 }

@@ -2,7 +2,7 @@
 // *virtual* task (no task actor until someone acts on it); a task whose branch is the PR's head is
 // linked. A merged or closed PR archives its virtual task. With `complete`, the list is every open
 // PR of the repository, and virtual tasks whose PR is no longer open are archived (swept).
-import { parseInput, pullRequestSchema, type PullRequest, type TaskSummary } from "@foundry/shared";
+import { parseInput, pullRequestSchema, type PullRequest, QUEUE, type TaskSummary, taskKey } from "@foundry/shared";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { newTaskId } from "../../../domain/ids.ts";
@@ -58,10 +58,27 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 		await tx.update(taskSummaries).set(summaryRow(next)).where(eq(taskSummaries.taskId, next.id));
 		return { type: "taskUpserted", task: next };
 	});
+	if (index.virtual === 0 && pr.state !== before.prState && (pr.state === "merged" || pr.state === "closed")) {
+		await closeRealTask(ctx, next, pr);
+	}
 	if (next.status === "archived" && before.status !== "archived") {
 		result.archived++;
 		ctx.outbox.audit({ kind: "task.archived", actor: "system", repoId, taskId: next.id, payload: { reason: `pull request ${pr.state}`, pr: pr.number } });
 	} else result.updated++;
+}
+
+/** A task people work on: its actor archives it (it owns its status) and the owner hears of it. */
+async function closeRealTask(ctx: OrganizationCommandContext, task: TaskSummary, pr: PullRequest): Promise<void> {
+	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, task.id)).send(QUEUE.task.archive, { actor: "system" });
+	if (task.owner.startsWith("github:")) return;
+	ctx.outbox.tellUser(task.owner, QUEUE.user.notify, {
+		orgId: ctx.orgId,
+		taskId: task.id,
+		kind: pr.state === "merged" ? "pr_merged" : "pr_comment",
+		title: `PR #${pr.number} ${pr.state}: ${task.title}`.slice(0, 300),
+		body: pr.url,
+		dedupeKey: `pr-${pr.state}:${task.id}:${pr.number}`,
+	});
 }
 
 async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pr: PullRequest): Promise<void> {

@@ -17,11 +17,19 @@ export default {
 				"when": 1795425182504,
 				"tag": "0001_auth",
 				"breakpoints": true
+			},
+			{
+				"idx": 2,
+				"version": "6",
+				"when": 1795429656317,
+				"tag": "0002_follow_ups",
+				"breakpoints": true
 			}
 		]
 	},
 	"migrations": {
 		"m0000": "CREATE TABLE `task_record` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`repo_id` text NOT NULL,\n\t`repo_url` text NOT NULL,\n\t`title` text NOT NULL,\n\t`prompt` text NOT NULL,\n\t`branch` text NOT NULL,\n\t`status` text NOT NULL,\n\t`creator` text NOT NULL,\n\t`owner` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL\n);\n",
-		"m0001": "ALTER TABLE `task_record` ADD `owner_login` text DEFAULT '' NOT NULL;--> statement-breakpoint\nALTER TABLE `task_record` ADD `owner_avatar_url` text;"
+		"m0001": "ALTER TABLE `task_record` ADD `owner_login` text DEFAULT '' NOT NULL;--> statement-breakpoint\nALTER TABLE `task_record` ADD `owner_avatar_url` text;",
+		"m0002": "CREATE TABLE `follow_ups` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`author` text NOT NULL,\n\t`body` text NOT NULL,\n\t`path` text,\n\t`line` integer,\n\t`url` text NOT NULL,\n\t`created_at` integer NOT NULL\n);\n"
 	}
 };
