@@ -18,6 +18,7 @@ import {
 	type ListTasksInput,
 	type Notification,
 	type OrganizationMember,
+	type OrganizationSettings,
 	type OrganizationSnapshot,
 	orgIdSchema,
 	organizationKey,
@@ -168,6 +169,12 @@ export class FoundryClient {
 			this.#call(async () => this.#rivet.githubData.getOrCreate(githubDataKey(await this.orgId()), { params: this.#params }).getStatus()),
 		sync: (): Promise<{ queued: true }> =>
 			this.#call(async () => this.#rivet.githubData.getOrCreate(githubDataKey(await this.orgId()), { params: this.#params }).requestSync()),
+	};
+
+	readonly settings = {
+		/** Admin: organization settings (e.g. `archiveOnPrClose`). */
+		update: (patch: Partial<OrganizationSettings>): Promise<OrganizationSettings> =>
+			this.#call(async () => (await this.#org()).updateSettings(patch)),
 	};
 
 	readonly members = {

@@ -12,6 +12,8 @@ export function applyChange(snapshot: OrganizationSnapshot, version: number, cha
 		}
 		case "account":
 			return { ...snapshot, version, account: change.account, memberCount: change.memberCount };
+		case "settings":
+			return { ...snapshot, version, settings: change.settings };
 		case "github":
 			return { ...snapshot, version, github: change.status };
 		case "tasksRemoved": {

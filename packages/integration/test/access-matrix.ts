@@ -88,6 +88,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		getSnapshot: none,
 		listRuntimeIssues: (): unknown[] => [{}],
 		listMembers: none,
+		updateSettings: (): unknown[] => [{ archiveOnPrClose: true }],
 		ping: none,
 		getTaskSeed: none,
 		getMember: none,

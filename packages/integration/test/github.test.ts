@@ -115,6 +115,32 @@ describe("pull requests as tasks", () => {
 	});
 });
 
+describe("organization settings", () => {
+	it("with archiveOnPrClose off, a closed PR leaves its task open; the change is audited", async () => {
+		const gh = await octokitAs(backend.sim, "octocat");
+		await createRepo(backend.sim, "acme", "keep", ["feature/keep"]);
+		await client.github.sync();
+		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/keep") ? true : undefined), 30_000);
+		expect(await client.settings.update({ archiveOnPrClose: false })).toEqual({ archiveOnPrClose: false });
+		await expect(client.settings.update({ nonsense: 1 } as never)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+		try {
+			const number = await openPull(gh, "acme", "keep", "feature/keep", "Keep me");
+			const task = await eventually(async () => (await snapshot()).tasks.find((t) => t.prNumber === number && t.branch === "feature/keep"));
+			await gh.rest.pulls.update({ owner: "acme", repo: "keep", pull_number: number, state: "closed" });
+			const closed = await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prState === "closed"));
+			expect(closed.status).toBe("idle");
+			expect((await snapshot()).settings).toEqual({ archiveOnPrClose: false });
+		} finally {
+			await client.settings.update({ archiveOnPrClose: true });
+		}
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ kind: "organization.settings_changed" });
+			return page.events.length >= 2 ? page : undefined;
+		});
+		expect(audit.events.length).toBe(2);
+	});
+});
+
 describe("tasks linked to PRs", () => {
 	it("a task's branch links its PR; reviews and comments become follow-ups and notify the owner; merge archives it", async () => {
 		const gh = await octokitAs(backend.sim, "octocat");

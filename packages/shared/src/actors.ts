@@ -32,6 +32,7 @@ export const QUEUE = {
 		reconcileMembers: "organization.reconcileMembers",
 		applyGithubStatus: "organization.applyGithubStatus",
 		recordFollowUp: "organization.recordFollowUp",
+		updateSettings: "organization.updateSettings",
 	},
 	githubData: {
 		webhook: "githubData.webhook",

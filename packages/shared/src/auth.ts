@@ -57,6 +57,7 @@ export const ACCESS = {
 		getSnapshot: "member",
 		listRuntimeIssues: "member",
 		listMembers: "member",
+		updateSettings: "admin",
 		ping: "member",
 		getTaskSeed: "internal",
 		getMember: "internal",

@@ -16,6 +16,7 @@ export const AUDIT_KINDS = [
 	"member.removed",
 	"organization.installation_changed",
 	"task.follow_up_recorded",
+	"organization.settings_changed",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

@@ -35,7 +35,17 @@ export interface OrganizationAccount {
 	installation: "connected" | "install_required";
 }
 
+/** Organization settings (admins change them). */
+export const organizationSettingsSchema = z.object({
+	/** Archive a task when its PR is merged or closed on GitHub. */
+	archiveOnPrClose: z.boolean(),
+});
+export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
+export const updateSettingsInputSchema = organizationSettingsSchema.partial().strict();
+export const DEFAULT_SETTINGS: OrganizationSettings = { archiveOnPrClose: true };
+
 export type OrganizationChange =
+	| { type: "settings"; settings: OrganizationSettings }
 	| { type: "account"; account: OrganizationAccount; memberCount: number }
 	| { type: "github"; status: GithubStatus }
 	| { type: "tasksRemoved"; taskIds: string[] }
@@ -54,6 +64,7 @@ export interface OrganizationSnapshot {
 	account: OrganizationAccount | null;
 	memberCount: number;
 	github: GithubStatus | null;
+	settings: OrganizationSettings;
 	repos: Repo[];
 	tasks: TaskSummary[];
 	openRuntimeIssues: number;

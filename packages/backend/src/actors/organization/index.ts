@@ -10,6 +10,8 @@ import {
 	listRuntimeIssuesInputSchema,
 	listTasksInputSchema,
 	type OrganizationMember,
+	type OrganizationSettings,
+	updateSettingsInputSchema,
 	type OrganizationSnapshot,
 	type OrganizationUpdatedEvent,
 	parseInput,
@@ -36,6 +38,7 @@ import { recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
 import { applyPullRequests } from "./commands/pull-requests.ts";
+import { updateSettings } from "./commands/settings.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
@@ -85,6 +88,7 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.applyPullRequests]: (s, body, o) => applyPullRequests(commandContext(s, env, o), body),
 					[QUEUE.organization.applyGithubStatus]: (s, body, o) => applyGithubStatus(commandContext(s, env, o), body),
 					[QUEUE.organization.recordFollowUp]: (s, body, o) => recordFollowUp(commandContext(s, env, o), body),
+					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -126,6 +130,10 @@ export function organizationActor(deps: ActorDeps) {
 				return listRuntimeIssues(c.db, includeCleared ?? false);
 			},
 			listMembers: (c): Promise<OrganizationMember[]> => listMembers(c.db),
+			updateSettings: (c, input: unknown): Promise<OrganizationSettings> => {
+				const patch = parseInput(updateSettingsInputSchema, input);
+				return dispatch(c.queue, QUEUE.organization.updateSettings, { patch, actor: actorRefOf(c.conn) });
+			},
 			/** Internal: the seed a task actor initialises itself from. */
 			getTaskSeed: (c, taskId: unknown): Promise<TaskRecord> =>
 				readTaskSeed(c.db, c.key[0] ?? "", parseInput(taskIdSchema, taskId, "task id")),

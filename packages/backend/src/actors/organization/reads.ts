@@ -2,7 +2,9 @@
 import {
 	type ListTasksInput,
 	notFound,
+	DEFAULT_SETTINGS,
 	type GithubStatus,
+	type OrganizationSettings,
 	type OrganizationAccount,
 	type OrganizationMember,
 	type OrganizationSnapshot,
@@ -15,7 +17,7 @@ import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
-import { githubStatus, members, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { githubStatus, members, orgSettings, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
 import { fromSummaryRow } from "./summaries.ts";
 
 export async function listRepos(db: OrganizationDb): Promise<Repo[]> {
@@ -54,7 +56,13 @@ export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<Or
 		await readAccount(db),
 		await countMembers(db),
 	];
-	return { orgId, version, account, memberCount, github: await readGithubStatus(db), repos: repoList, tasks, openRuntimeIssues };
+	const [github, settings] = [await readGithubStatus(db), await readSettings(db)];
+	return { orgId, version, account, memberCount, github, settings, repos: repoList, tasks, openRuntimeIssues };
+}
+
+export async function readSettings(db: OrganizationDb): Promise<OrganizationSettings> {
+	const row = await db.select().from(orgSettings).where(eq(orgSettings.id, 1)).get();
+	return { ...DEFAULT_SETTINGS, ...(row ? (JSON.parse(row.settings) as Partial<OrganizationSettings>) : {}) };
 }
 
 export async function readGithubStatus(db: OrganizationDb): Promise<GithubStatus | null> {

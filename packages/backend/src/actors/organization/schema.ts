@@ -93,6 +93,13 @@ export const orgProfile = sqliteTable("org_profile", {
 	updatedAt: integer("updated_at").notNull(),
 });
 
+/** One row (id = 1): organization settings as JSON (defaults apply to missing keys). */
+export const orgSettings = sqliteTable("org_settings", {
+	id: integer("id").primaryKey(),
+	settings: text("settings").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
 /** One row (id = 1): the github-data actor's sync status, as pushed by it. */
 export const githubStatus = sqliteTable("github_status", {
 	id: integer("id").primaryKey(),

@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { newTaskId } from "../../../domain/ids.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
+import { readSettings } from "../reads.ts";
 import { repos, taskIndex, taskSummaries } from "../schema.ts";
 import { fromSummaryRow, summaryRow } from "../summaries.ts";
 
@@ -48,7 +49,7 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 	// A virtual task follows its PR; a real task's status belongs to its actor (step 5 archives it).
 	if (index.virtual === 1) {
 		next.title = pr.title;
-		if (closed) next.status = "archived";
+		if (closed && (await readSettings(ctx.db)).archiveOnPrClose) next.status = "archived";
 		else if (before.status === "archived") next.status = "idle";
 	}
 	const same = (["prState", "prNumber", "prUrl", "title", "status"] as const).every((k) => before[k] === next[k]);
@@ -58,8 +59,9 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 		await tx.update(taskSummaries).set(summaryRow(next)).where(eq(taskSummaries.taskId, next.id));
 		return { type: "taskUpserted", task: next };
 	});
+	const archive = (await readSettings(ctx.db)).archiveOnPrClose;
 	if (index.virtual === 0 && pr.state !== before.prState && (pr.state === "merged" || pr.state === "closed")) {
-		await closeRealTask(ctx, next, pr);
+		await closeRealTask(ctx, next, pr, archive);
 	}
 	if (next.status === "archived" && before.status !== "archived") {
 		result.archived++;
@@ -68,8 +70,8 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 }
 
 /** A task people work on: its actor archives it (it owns its status) and the owner hears of it. */
-async function closeRealTask(ctx: OrganizationCommandContext, task: TaskSummary, pr: PullRequest): Promise<void> {
-	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, task.id)).send(QUEUE.task.archive, { actor: "system" });
+async function closeRealTask(ctx: OrganizationCommandContext, task: TaskSummary, pr: PullRequest, archive: boolean): Promise<void> {
+	if (archive) await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, task.id)).send(QUEUE.task.archive, { actor: "system" });
 	if (task.owner.startsWith("github:")) return;
 	ctx.outbox.tellUser(task.owner, QUEUE.user.notify, {
 		orgId: ctx.orgId,
