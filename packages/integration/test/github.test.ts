@@ -285,3 +285,26 @@ describe("membership from GitHub", () => {
 		expect((await client.members.list()).map((m) => m.login)).not.toContain("hubot");
 	});
 });
+
+describe("installation events", () => {
+	it("suspend → suspended; unsuspend → connected and re-synced; uninstall → install required", async () => {
+		const world = await backend.sim.world();
+		const id = world.installations.find((i) => i.account === "acme")?.id;
+		expect(id).toBeDefined();
+		const before = await client.github.status();
+		await backend.sim.control("POST", `/installations/${id}/suspend`);
+		await eventually(async () => ((await client.github.status()).installation === "suspended" ? true : undefined));
+		await backend.sim.control("POST", `/installations/${id}/unsuspend`);
+		await eventually(async () => {
+			const st = await client.github.status();
+			return st.installation === "connected" && st.phase === "done" && st.generation > before.generation ? true : undefined;
+		}, 60_000);
+		await backend.sim.control("DELETE", `/installations/${id}`);
+		const gone = await eventually(async () => {
+			const st = await client.github.status();
+			return st.installation === "install_required" ? st : undefined;
+		});
+		expect(gone.installationId).toBeNull();
+		expect((await snapshot()).github?.installation).toBe("install_required");
+	});
+});
