@@ -48,7 +48,15 @@ describe("loadConfig", () => {
 			apiUrl: "https://ghe.example.com/api/v3",
 			clientId: "Iv1.abc",
 			clientSecret: "s3cret",
+			app: undefined,
+			webhookSecret: undefined,
+			syncIntervalMs: 3_600_000,
+			pageSize: 100,
 		});
+		const withApp = loadConfig({ FOUNDRY_GITHUB_APP_ID: "42", FOUNDRY_GITHUB_APP_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----" });
+		expect(withApp.github.app).toEqual({ id: 42, privateKey: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" });
+		expect(() => loadConfig({ FOUNDRY_GITHUB_APP_ID: "42" })).toThrow(/must be set together/);
+		expect(() => loadConfig({ FOUNDRY_GITHUB_APP_ID: "x", FOUNDRY_GITHUB_APP_PRIVATE_KEY: "k" })).toThrow(/FOUNDRY_GITHUB_APP_ID/);
 		expect(config.publicUrl).toBe("https://foundry.example.com");
 		expect(config.auth.trustedOrigins).toEqual(["https://app.example.com", "https://x.example.com"]);
 		expect(loadConfig({}).publicUrl).toBe("http://127.0.0.1:7741");

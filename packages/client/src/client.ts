@@ -230,6 +230,11 @@ export class FoundryClient {
 	async subscribeUser(listener: (e: UserUpdatedEvent) => void): Promise<{ close(): Promise<void> }> {
 		const conn = (await this.#call(() => this.#user())).connect();
 		conn.on("userUpdated", listener);
+		// Resolve once subscribed: a call on the same connection is answered after the subscription.
+		await this.#call(() => conn.getProfile()).catch(async (err: unknown) => {
+			await conn.dispose();
+			throw err;
+		});
 		return { close: () => conn.dispose() };
 	}
 
