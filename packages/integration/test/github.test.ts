@@ -175,6 +175,9 @@ describe("tasks linked to PRs", () => {
 			return n.length === 3 ? n : undefined;
 		});
 		expect(notes.every((n) => n.kind === "pr_comment")).toBe(true);
+		expect((await client.tasks.list()).find((t) => t.id === task.id)?.reviewDecision).toBe("changes_requested");
+		await reviewer.rest.pulls.createReview({ owner: "acme", repo: "linked", pull_number: number, event: "APPROVE", body: "" });
+		await eventually(async () => ((await client.tasks.list()).find((t) => t.id === task.id)?.reviewDecision === "approved" ? true : undefined));
 
 		await gh.rest.pulls.merge({ owner: "acme", repo: "linked", pull_number: number });
 		const archived = await eventually(async () => {

@@ -32,6 +32,7 @@ export const QUEUE = {
 		reconcileMembers: "organization.reconcileMembers",
 		applyGithubStatus: "organization.applyGithubStatus",
 		recordFollowUp: "organization.recordFollowUp",
+		applyReviewDecision: "organization.applyReviewDecision",
 		updateSettings: "organization.updateSettings",
 	},
 	githubData: {

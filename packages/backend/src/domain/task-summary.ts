@@ -15,6 +15,7 @@ export function toSummary(record: TaskRecord): TaskSummary {
 		prState: null,
 		prNumber: null,
 		prUrl: null,
+		reviewDecision: null,
 		version: record.version,
 	};
 }

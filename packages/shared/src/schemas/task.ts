@@ -78,6 +78,8 @@ export const taskSummarySchema = z.object({
 	prState: z.string().nullable(),
 	prNumber: z.number().nullable(),
 	prUrl: z.string().nullable(),
+	/** The latest decisive review on the PR (from GitHub). */
+	reviewDecision: z.enum(["approved", "changes_requested"]).nullable(),
 	/** Task-side version; the organization ignores pushes older than what it holds. */
 	version: z.number(),
 });

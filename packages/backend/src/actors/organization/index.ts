@@ -34,7 +34,7 @@ import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
-import { recordFollowUp } from "./commands/follow-ups.ts";
+import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
 import { applyPullRequests } from "./commands/pull-requests.ts";
@@ -88,6 +88,7 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.applyPullRequests]: (s, body, o) => applyPullRequests(commandContext(s, env, o), body),
 					[QUEUE.organization.applyGithubStatus]: (s, body, o) => applyGithubStatus(commandContext(s, env, o), body),
 					[QUEUE.organization.recordFollowUp]: (s, body, o) => recordFollowUp(commandContext(s, env, o), body),
+					[QUEUE.organization.applyReviewDecision]: (s, body, o) => applyReviewDecision(commandContext(s, env, o), body),
 					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),

@@ -53,6 +53,7 @@ export const taskSummaries = sqliteTable(
 		// Added in step 4.
 		prNumber: integer("pr_number"),
 		prUrl: text("pr_url"),
+		reviewDecision: text("review_decision", { enum: ["approved", "changes_requested"] }),
 	},
 	(t) => [index("task_summaries_updated_at").on(t.updatedAt), index("task_summaries_repo").on(t.repoId)],
 );

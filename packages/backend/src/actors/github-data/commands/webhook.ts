@@ -62,7 +62,16 @@ async function dispatchEvent(ctx: GithubDataContext, event: string, action: stri
 			if (action === "removed" && login) await org.send(QUEUE.organization.reconcileMembers, { removed: [login], reason: "removed on GitHub" });
 			return action === "removed";
 		}
-		case "pull_request_review":
+		case "pull_request_review": {
+			const decision = decisionOf(action, p);
+			if (decision !== undefined) {
+				const prNumber = Number(obj(p.pull_request).number);
+				await org.send(QUEUE.organization.applyReviewDecision, { repoFullName: str(obj(p.repository).full_name), prNumber, decision });
+			}
+			const followUp = followUpOf(event, action, p);
+			if (followUp) await org.send(QUEUE.organization.recordFollowUp, followUp);
+			return decision !== undefined || followUp !== null;
+		}
 		case "pull_request_review_comment":
 		case "issue_comment": {
 			const followUp = followUpOf(event, action, p);
@@ -110,4 +119,13 @@ function followUpOf(event: string, action: string | null, p: Payload) {
 		prNumber: num(issue.number) as number,
 		followUp: { id: `comment-${String(c.id)}`, kind: "comment", author: str(obj(c.user).login), body: str(c.body), path: null, line: null, url: str(c.html_url), createdAt: at(c.created_at) },
 	};
+}
+
+/** The review decision a review event sets: approved / changes requested; dismissed clears it. */
+function decisionOf(action: string | null, p: Payload): "approved" | "changes_requested" | null | undefined {
+	const state = str(obj(p.review).state).toLowerCase();
+	if (action === "dismissed") return null;
+	if (action !== "submitted") return undefined;
+	if (state === "approved" || state === "changes_requested") return state;
+	return undefined;
 }

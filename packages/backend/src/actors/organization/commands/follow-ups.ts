@@ -4,8 +4,9 @@
 import { followUpSchema, parseInput, QUEUE, taskKey } from "@foundry/shared";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { OrganizationCommandContext } from "../context.ts";
+import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { repos, taskIndex, taskSummaries } from "../schema.ts";
+import { fromSummaryRow } from "../summaries.ts";
 
 const schema = z.object({ repoFullName: z.string(), prNumber: z.number().int().positive(), followUp: followUpSchema });
 
@@ -25,4 +26,28 @@ export async function recordFollowUp(ctx: OrganizationCommandContext, body: unkn
 	}
 	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, row.taskId)).send(QUEUE.task.addFollowUp, followUp);
 	return { taskId: row.taskId };
+}
+
+const decisionSchema = z.object({
+	repoFullName: z.string(),
+	prNumber: z.number().int().positive(),
+	decision: z.enum(["approved", "changes_requested"]).nullable(),
+});
+
+/** organization.applyReviewDecision: the latest decisive review of a PR, shown on its task. */
+export async function applyReviewDecision(ctx: OrganizationCommandContext, body: unknown): Promise<{ taskId: string | null }> {
+	const { repoFullName, prNumber, decision } = parseInput(decisionSchema, body);
+	const row = await ctx.db
+		.select({ summary: taskSummaries })
+		.from(taskSummaries)
+		.innerJoin(repos, eq(repos.id, taskSummaries.repoId))
+		.where(and(eq(repos.githubFullName, repoFullName), eq(taskSummaries.prNumber, prNumber)))
+		.get();
+	if (!row || row.summary.reviewDecision === decision) return { taskId: row?.summary.taskId ?? null };
+	const next = { ...fromSummaryRow(row.summary), reviewDecision: decision };
+	await commitChange(ctx, "review-decision", async (tx) => {
+		await tx.update(taskSummaries).set({ reviewDecision: decision }).where(eq(taskSummaries.taskId, next.id));
+		return { type: "taskUpserted", task: next };
+	});
+	return { taskId: next.id };
 }

@@ -97,6 +97,7 @@ async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pr
 		prState: pr.state,
 		prNumber: pr.number,
 		prUrl: pr.url,
+		reviewDecision: null,
 		version: 1,
 	};
 	await commitChange(ctx, "virtual-task", async (tx) => {

@@ -31,6 +31,13 @@ export default {
 				"when": 1795429756899,
 				"tag": "0003_settings",
 				"breakpoints": true
+			},
+			{
+				"idx": 4,
+				"version": "6",
+				"when": 1795430622292,
+				"tag": "0004_review_decision",
+				"breakpoints": true
 			}
 		]
 	},
@@ -38,6 +45,7 @@ export default {
 		"m0000": "CREATE TABLE `projection_meta` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`version` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `repos` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`url` text NOT NULL,\n\t`name` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`source` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `repos_url_unique` ON `repos` (`url`);--> statement-breakpoint\nCREATE TABLE `runtime_issues` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`actor_name` text NOT NULL,\n\t`actor_key` text NOT NULL,\n\t`command` text NOT NULL,\n\t`code` text NOT NULL,\n\t`message` text NOT NULL,\n\t`occurred_at` integer NOT NULL,\n\t`cleared_at` integer\n);\n--> statement-breakpoint\nCREATE INDEX `runtime_issues_open` ON `runtime_issues` (`cleared_at`);--> statement-breakpoint\nCREATE TABLE `task_index` (\n\t`task_id` text PRIMARY KEY NOT NULL,\n\t`repo_id` text NOT NULL,\n\t`branch` text NOT NULL,\n\t`request_id` text,\n\t`created_at` integer NOT NULL,\n\t`title` text NOT NULL,\n\t`prompt` text NOT NULL,\n\t`creator` text NOT NULL\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `task_index_repo_branch` ON `task_index` (`repo_id`,`branch`);--> statement-breakpoint\nCREATE UNIQUE INDEX `task_index_request_id` ON `task_index` (`request_id`);--> statement-breakpoint\nCREATE TABLE `task_summaries` (\n\t`task_id` text PRIMARY KEY NOT NULL,\n\t`repo_id` text NOT NULL,\n\t`title` text NOT NULL,\n\t`status` text NOT NULL,\n\t`branch` text NOT NULL,\n\t`owner` text NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`pr_state` text,\n\t`version` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `task_summaries_updated_at` ON `task_summaries` (`updated_at`);--> statement-breakpoint\nCREATE INDEX `task_summaries_repo` ON `task_summaries` (`repo_id`);",
 		"m0001": "CREATE TABLE `members` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`login` text NOT NULL,\n\t`avatar_url` text,\n\t`role` text NOT NULL,\n\t`joined_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `org_profile` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`login` text NOT NULL,\n\t`name` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`avatar_url` text,\n\t`installation` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `owner_login` text DEFAULT '' NOT NULL;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `owner_avatar_url` text;",
 		"m0002": "CREATE TABLE `github_status` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`status` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `repos` ADD `github_full_name` text;--> statement-breakpoint\nALTER TABLE `repos` ADD `github_generation` integer;--> statement-breakpoint\nALTER TABLE `task_index` ADD `virtual` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `pr_number` integer;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `pr_url` text;",
-		"m0003": "CREATE TABLE `org_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`settings` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n"
+		"m0003": "CREATE TABLE `org_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`settings` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n",
+		"m0004": "ALTER TABLE `task_summaries` ADD `review_decision` text;"
 	}
 };

@@ -1,0 +1,1 @@
+ALTER TABLE `task_summaries` ADD `review_decision` text;
