@@ -41,6 +41,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
 			return r.ok ? { ok: true, appId: app.id } : r;
 		},
 		extraRoutes: [mergeRoutes(sim)],
+		faults: sim.faults,
 	});
 	const root = new Hono();
 	root.route("/api/v3", api);

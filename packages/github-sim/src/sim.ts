@@ -7,6 +7,7 @@ import { GitRepos } from "./git/repos.ts";
 import { RateLimiter } from "./http/protocol.ts";
 import type { Urls } from "./http/present.ts";
 import { SimEvents } from "./routes/events.ts";
+import { Faults } from "./http/faults.ts";
 import { type Seed, seedSchema } from "./state/seed.ts";
 import type { SimInstallationRecord, SimRepoRecord } from "./state/types.ts";
 import { githubToken, SimError, World } from "./state/world.ts";
@@ -25,6 +26,7 @@ export class Sim {
 	readonly git: GitRepos;
 	readonly webhooks = new WebhookDispatcher({});
 	readonly limiter: RateLimiter;
+	readonly faults = new Faults();
 	readonly events: SimEvents;
 	readonly urls: Urls;
 

@@ -271,6 +271,30 @@ describe("conditional requests and rate limits", () => {
 	}, 150_000);
 });
 
+describe("sync failures", () => {
+	it("land on the GitHub status with the message, as a runtime issue and an event; the next sync recovers", async () => {
+		const before = await client.github.status();
+		await backend.sim.control("PUT", "/faults", { path: "^/repos/acme/widgets/pulls", status: 500, count: 100 });
+		try {
+			await client.github.sync();
+			const failed = await eventually(async () => {
+				const s = await snapshot();
+				return s.github?.phase === "error" && s.github.generation > before.generation ? s : undefined;
+			}, 60_000);
+			expect(failed.github?.error).toMatch(/500|Server Error/);
+			const issues = await eventually(async () => {
+				const list = await client.runtimeIssues.list();
+				return list.some((i) => i.actorName === "githubData") ? list : undefined;
+			});
+			expect(issues.find((i) => i.actorName === "githubData")).toMatchObject({ code: "UPSTREAM_FAILED", command: "githubData.syncPulls" });
+		} finally {
+			await backend.sim.control("DELETE", "/faults");
+		}
+		await client.github.sync();
+		await eventually(async () => ((await client.github.status()).phase === "done" ? true : undefined), 60_000);
+	});
+});
+
 describe("membership from GitHub", () => {
 	it("a member removed from the GitHub organization loses access (webhook)", async () => {
 		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");

@@ -9,6 +9,7 @@ import { userRoutes } from "../routes/users.ts";
 import { SimError, type World } from "../state/world.ts";
 import { type ApiEnv, DOCS, ghError, type Principal } from "./context.ts";
 import type { Urls } from "./present.ts";
+import type { Faults } from "./faults.ts";
 import { etagOf, matchesEtag, type RateLimiter } from "./protocol.ts";
 
 export type VerifyAppJwt = (jwt: string) => { ok: true; appId: number } | { ok: false; reason: string };
@@ -21,6 +22,7 @@ export interface ApiDeps {
 	verifyAppJwt: VerifyAppJwt;
 	/** Routes that need more than the world (e.g. merges, which run git). */
 	extraRoutes: Array<Hono<ApiEnv>>;
+	faults: Faults;
 }
 
 function resolvePrincipal(header: string | undefined, world: World, verify: VerifyAppJwt): Principal | null {
@@ -50,6 +52,8 @@ function limitKey(p: Principal, ip: string): string {
 export function createApi(deps: ApiDeps): Hono<ApiEnv> {
 	const api = new Hono<ApiEnv>();
 	api.use(async (c, next) => {
+		const injected = deps.faults.take(c.req.path.replace(/^\/api\/v3/, ""));
+		if (injected !== null) return ghError(c, injected, "Server Error (injected by the simulator)");
 		const world = deps.world();
 		const principal = resolvePrincipal(c.req.header("authorization"), world, deps.verifyAppJwt);
 		c.set("world", world);

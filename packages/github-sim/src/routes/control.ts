@@ -107,6 +107,15 @@ export function controlRoutes(sim: Sim) {
 		sim.limiter.setBudget(input);
 		return c.json({ ok: true });
 	});
+	app.put("/faults", async (c) => {
+		const input = parse(z.object({ path: z.string().min(1), status: z.number().int().min(400).max(599), count: z.number().int().min(1).default(1) }), await body(c));
+		sim.faults.add(input.path, input.status, input.count);
+		return c.json({ ok: true });
+	});
+	app.delete("/faults", (c) => {
+		sim.faults.clear();
+		return c.json({ ok: true });
+	});
 	app.get("/deliveries", (c) => c.json(sim.webhooks.deliveries()));
 	app.post("/deliveries/:id/redeliver", async (c) => {
 		const id = c.req.param("id");

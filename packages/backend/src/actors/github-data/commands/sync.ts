@@ -11,6 +11,7 @@ import { type GithubDataContext, type ResumeStep, readStatus, setStatus, writeRe
 import { syncedRepos } from "../schema.ts";
 
 export const PULL_BATCH = 5;
+const RETRY_AFTER_ERROR_MS = 5 * 60_000;
 const BUSY = new Set(["repositories", "pull_requests", "members"]);
 
 const syncSchema = z.object({ reason: z.string().max(200), force: z.boolean().optional() });
@@ -39,10 +40,14 @@ async function phase<T>(ctx: GithubDataContext, run: () => Promise<T>, again?: R
 		const limited = err instanceof FoundryError && err.code === "RATE_LIMITED";
 		const until = limited && typeof err.details?.resetAt === "number" ? err.details.resetAt : null;
 		await setStatus(ctx, { phase: limited ? "rate_limited" : "error", error: message, rateLimitedUntil: until, nextSyncAt: until });
-		// Resume once GitHub's budget resets.
+		// Resume once GitHub's budget resets; after another failure, retry later (periodic mode).
 		if (until !== null) {
 			await writeResume(ctx.db, again ?? null);
 			await self(ctx).scheduleSync({ at: until + 1_000, reason: "rate limit reset" });
+		} else if (ctx.syncIntervalMs > 0) {
+			const at = Date.now() + Math.min(ctx.syncIntervalMs, RETRY_AFTER_ERROR_MS);
+			await setStatus(ctx, { nextSyncAt: at });
+			await self(ctx).scheduleSync({ at, reason: "retry after error" });
 		}
 		throw err instanceof FoundryError ? err : new FoundryError("UPSTREAM_FAILED", `GitHub sync failed: ${message}`);
 	}
