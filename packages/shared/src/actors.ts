@@ -33,6 +33,7 @@ export const QUEUE = {
 		applyGithubStatus: "organization.applyGithubStatus",
 		recordFollowUp: "organization.recordFollowUp",
 		applyReviewDecision: "organization.applyReviewDecision",
+		claimTask: "organization.claimTask",
 		updateSettings: "organization.updateSettings",
 	},
 	githubData: {

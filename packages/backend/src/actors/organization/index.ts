@@ -37,7 +37,7 @@ import { createTask } from "./commands/create-task.ts";
 import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
-import { applyPullRequests } from "./commands/pull-requests.ts";
+import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
 import { updateSettings } from "./commands/settings.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import type { OrganizationCommandContext } from "./context.ts";
@@ -89,6 +89,7 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.applyGithubStatus]: (s, body, o) => applyGithubStatus(commandContext(s, env, o), body),
 					[QUEUE.organization.recordFollowUp]: (s, body, o) => recordFollowUp(commandContext(s, env, o), body),
 					[QUEUE.organization.applyReviewDecision]: (s, body, o) => applyReviewDecision(commandContext(s, env, o), body),
+					[QUEUE.organization.claimTask]: (s, body, o) => claimTask(commandContext(s, env, o), body),
 					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),

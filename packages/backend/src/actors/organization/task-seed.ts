@@ -5,7 +5,10 @@ import { eq } from "drizzle-orm";
 import type { OrganizationDb } from "./database.ts";
 import { repos, taskIndex, taskSummaries } from "./schema.ts";
 
-export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: string): Promise<TaskRecord> {
+/** The seed, and whether the task so far exists only because of a PR (a virtual task). */
+export type TaskSeed = TaskRecord & { virtual?: boolean };
+
+export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: string): Promise<TaskSeed> {
 	const row = await db
 		.select({ index: taskIndex, summary: taskSummaries, repoUrl: repos.url })
 		.from(taskIndex)
@@ -30,5 +33,6 @@ export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: st
 		createdAt: row.index.createdAt,
 		updatedAt: row.summary.updatedAt,
 		version: row.summary.version,
+		...(row.index.virtual === 1 ? { virtual: true } : {}),
 	};
 }

@@ -1,5 +1,5 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, EVENT, FoundryError, QUEUE, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, EVENT, FoundryError, organizationKey, QUEUE, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { toSummary } from "../../domain/task-summary.ts";
@@ -30,9 +30,11 @@ export async function loadRecord(ctx: RecordSource): Promise<TaskRecord | null> 
 export async function ensureRecord(ctx: TaskCommandContext): Promise<TaskRecord> {
 	const existing = await loadRecord(ctx);
 	if (existing) return existing;
-	const seed = await fetchTaskSeed(ctx.peers, ctx.orgId, ctx.taskId);
+	const { virtual, ...seed } = (await fetchTaskSeed(ctx.peers, ctx.orgId, ctx.taskId)) as TaskRecord & { virtual?: boolean };
 	const record: TaskRecord = { ...seed, id: ctx.taskId, orgId: ctx.orgId };
 	await ctx.db.insert(taskRecord).values(record).onConflictDoNothing();
+	// A PR-only task now has an actor: from here on it owns its status like any other task.
+	if (virtual) await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.claimTask, { taskId: ctx.taskId });
 	return (await loadRecord(ctx)) ?? record;
 }
 

@@ -142,3 +142,16 @@ async function sweep(ctx: OrganizationCommandContext, repoId: string, open: Set<
 		);
 	}
 }
+
+const claimSchema = z.object({ taskId: z.string().min(1) });
+
+/** organization.claimTask: a virtual task's actor started; it is a task like any other now. */
+export async function claimTask(ctx: OrganizationCommandContext, body: unknown): Promise<{ claimed: boolean }> {
+	const { taskId } = parseInput(claimSchema, body);
+	const rows = await ctx.db
+		.update(taskIndex)
+		.set({ virtual: 0 })
+		.where(and(eq(taskIndex.taskId, taskId), eq(taskIndex.virtual, 1)))
+		.returning({ taskId: taskIndex.taskId });
+	return { claimed: rows.length > 0 };
+}
