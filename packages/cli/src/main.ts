@@ -3,6 +3,7 @@ import { DEFAULT_ENDPOINT, FoundryError } from "@foundry/client";
 import { ACCOUNT_COMMANDS } from "./account.ts";
 import { parseCli, UsageError } from "./args.ts";
 import { COMMANDS, findCommand, type Output } from "./commands.ts";
+import { GITHUB_COMMANDS } from "./github.ts";
 import { CliContext, type Io } from "./context.ts";
 import { login, logout } from "./login.ts";
 
@@ -27,6 +28,11 @@ export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <comma
   task rename <id> <title>
   task archive <id>
   task unarchive <id>
+  task followups <id>                          PR reviews and comments recorded on the task
+  github status                                the organization's GitHub installation and sync
+  github sync                                  re-sync from GitHub now (admin)
+  member list
+  settings set archive-on-pr-close on|off      (admin)
   audit [--task <id>] [--repo <id>] [--kind K] [--limit N] [--cursor C]
   issues list [--all]                          runtime issues recorded by the backend
   issues clear [id ...]
@@ -46,7 +52,7 @@ const PUBLIC = new Set(["health"]);
 
 const HANDLERS: Record<string, Handler> = {
 	...Object.fromEntries(
-		Object.entries(COMMANDS).map(([name, run]): [string, Handler] => [
+		Object.entries({ ...COMMANDS, ...GITHUB_COMMANDS }).map(([name, run]): [string, Handler] => [
 			name,
 			(ctx) => run(PUBLIC.has(name) ? ctx.clientFor(undefined) : ctx.client(), ctx.args),
 		]),

@@ -1,12 +1,12 @@
 // The `foundry` CLI as a user runs it: a separate process, human and --json output, exit codes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startBackend, type TestBackend } from "./harness.ts";
+import { eventually, runCli, startBackend, type TestBackend } from "./harness.ts";
 
 let backend: TestBackend;
 let env: Record<string, string>;
 beforeAll(async () => {
 	backend = await startBackend();
-	env = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token };
+	env = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
 });
 afterAll(async () => {
 	await backend?.stop({ cleanup: true });
@@ -77,5 +77,30 @@ describe("foundry CLI", () => {
 		expect(down.stderr).toMatch(/^foundry: UPSTREAM_FAILED: cannot reach the Foundry backend at http:\/\/127\.0\.0\.1:9/);
 		const viaFlag = await runCli(["task", "show", "t_zzzzzzzzzz", "--json", "--endpoint", backend.url], { FOUNDRY_TOKEN: backend.token });
 		expect(JSON.parse(viaFlag.stderr)).toMatchObject({ error: { code: "NOT_FOUND" } });
+	});
+
+	it("shows GitHub sync status, re-syncs, lists members and follow-ups, changes settings", async () => {
+		const status = await eventually(async () => {
+			const res = await runCli(["github", "status", "--json"], env);
+			if (res.code !== 0) throw new Error(res.stderr);
+			const st = JSON.parse(res.stdout) as { phase: string; installation: string };
+			return st.phase === "done" ? st : undefined;
+		}, 30_000);
+		expect(status.installation).toBe("connected");
+		const human = await runCli(["github", "status"], env);
+		expect(human.stdout).toMatch(/installation: connected/);
+		expect(human.stdout).toMatch(/sync: done/);
+		expect(await json(["github", "sync"])).toEqual({ queued: true });
+		const members = await json<Array<{ login: string; role: string }>>(["member", "list"]);
+		expect(members).toContainEqual(expect.objectContaining({ login: "octocat", role: "admin" }));
+		expect(await json(["settings", "set", "archive-on-pr-close", "off"])).toEqual({ archiveOnPrClose: false });
+		expect(await json(["settings", "set", "archive-on-pr-close", "on"])).toEqual({ archiveOnPrClose: true });
+		const bad = await runCli(["settings", "set", "archive-on-pr-close", "maybe"], env);
+		expect(bad.code).toBe(2);
+		const unknown = await runCli(["settings", "set", "colour", "on"], env);
+		expect(unknown.code).toBe(2);
+		const repo = await json<{ id: string }>(["repo", "add", "https://example.com/acme/followups"]);
+		const task = await json<{ id: string }>(["task", "create", "--repo", repo.id, "Follow", "up"]);
+		expect(await json(["task", "followups", task.id])).toEqual([]);
 	});
 });
