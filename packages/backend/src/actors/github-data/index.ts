@@ -1,7 +1,7 @@
 // githubData actor (key: org id): the only code that talks to GitHub about an organization's data.
 // Full sync (repositories, open PRs, members) and webhooks; results are pushed to the organization,
 // which owns the index. It never creates task actors.
-import { ACCESS, ACTOR, type GithubStatus, parseInput, QUEUE } from "@foundry/shared";
+import { ACCESS, ACTOR, type GithubStatus, organizationKey, parseInput, QUEUE } from "@foundry/shared";
 import { z } from "zod";
 import { actor } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
@@ -14,6 +14,7 @@ import { startSync, syncMembers, syncPulls } from "./commands/sync.ts";
 import { handleWebhook } from "./commands/webhook.ts";
 import { type GithubDataContext, readResume, readStatus } from "./context.ts";
 import { githubDataDatabase } from "./database.ts";
+import { mergeOrgMessages } from "./merge.ts";
 
 const scheduleSchema = z.object({ at: z.number().int().positive(), reason: z.string().max(200) });
 
@@ -37,18 +38,23 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		db: githubDataDatabase,
 		queues: declareQueues(QUEUE.githubData),
 		// Webhook payloads (a pull_request event is ~20–30 KB) travel as one message.
-		options: { maxQueueMessageSize: 2 * 1024 * 1024 },
+		// A burst of webhooks must never be refused: the queue holds far more than GitHub sends at once.
+		options: { maxQueueMessageSize: 2 * 1024 * 1024, maxQueueSize: 100_000 },
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {
-					[QUEUE.githubData.webhook]: (s, body) => handleWebhook(context(s), body),
+					[QUEUE.githubData.webhook]: (s, body, o) => handleWebhook(context(s), body, o),
 					[QUEUE.githubData.sync]: (s, body) => startSync(context(s), body),
 					[QUEUE.githubData.syncPulls]: (s, body) => syncPulls(context(s), body),
 					[QUEUE.githubData.syncMembers]: (s, body) => syncMembers(context(s), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
+				tellOrganization: async (s, messages) => {
+					const org = peers(s, deps.internalParams).organization.getOrCreate(organizationKey(s.key[0] ?? ""));
+					for (const m of mergeOrgMessages(messages)) await org.send(m.queue, m.body);
+				},
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.githubData, actorKey: s.key, ...failure }),
 			}),

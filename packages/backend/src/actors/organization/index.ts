@@ -72,7 +72,7 @@ export function organizationActor(deps: ActorDeps) {
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.organization),
 		// createTask bodies carry the prompt (≤ 32,000 characters, up to 4 bytes each in UTF-8).
-		options: { maxQueueMessageSize: 256 * 1024 },
+		options: { maxQueueMessageSize: 256 * 1024, maxQueueSize: 100_000 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				handlers: {

@@ -11,7 +11,7 @@ import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
-import { Outbox, type UserMessage } from "./outbox.ts";
+import { type OrgMessage, Outbox, type UserMessage } from "./outbox.ts";
 
 export type CommandHandler<TStep> = (step: TStep, body: unknown, outbox: Outbox) => Promise<unknown>;
 
@@ -23,6 +23,8 @@ export interface CommandLoopSpec<TStep> {
 	flushAudit: (step: TStep, events: AuditAppend[]) => Promise<void>;
 	/** Delivers messages to users' actors (feed bumps, notifications); none when omitted. */
 	tellUsers?: (step: TStep, messages: UserMessage[]) => Promise<void>;
+	/** Delivers messages to the actor's organization, in order; none when omitted. */
+	tellOrganization?: (step: TStep, messages: OrgMessage[]) => Promise<void>;
 }
 
 interface QueueMessage {
@@ -55,10 +57,10 @@ export async function runCommandLoop<
 			count: BATCH_SIZE,
 			completable: true,
 		})) as unknown as QueueMessage[];
-		const { results, events, userMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
+		const { results, events, userMessages, orgMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
 		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
-		if (events.length > 0 || (userMessages?.length ?? 0) > 0) {
-			await loop.step("flush-audit", (step) => flushOutbox(spec, step, events, userMessages ?? []));
+		if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
+			await loop.step("flush-audit", (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []));
 		}
 	});
 }
@@ -67,12 +69,12 @@ async function runBatch<TStep>(
 	spec: CommandLoopSpec<TStep>,
 	step: TStep,
 	batch: QueueMessage[],
-): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[]; userMessages?: UserMessage[] }> {
+): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[]; userMessages?: UserMessage[]; orgMessages?: OrgMessage[] }> {
 	const outbox = new Outbox();
 	const log = spec.log(step);
 	const results: Array<CommandResult<unknown>> = [];
 	for (const msg of batch) results.push(await runOne(spec, step, msg, outbox, log));
-	return { results, events: outbox.drain(), userMessages: outbox.drainUserMessages() };
+	return { results, events: outbox.drain(), userMessages: outbox.drainUserMessages(), orgMessages: outbox.drainOrgMessages() };
 }
 
 async function flushOutbox<TStep>(
@@ -80,7 +82,17 @@ async function flushOutbox<TStep>(
 	step: TStep,
 	events: AuditAppend[],
 	messages: UserMessage[],
+	orgMessages: OrgMessage[],
 ): Promise<void> {
+	if (orgMessages.length > 0 && spec.tellOrganization) {
+		try {
+			await spec.tellOrganization(step, orgMessages);
+		} catch (err) {
+			const log = spec.log(step);
+			const error = toErrorPayload(err, log, { command: "organization.messages" });
+			await reportFailure(spec, step, log, "organization.messages", { ...error, message: `organization not told: ${error.message}` });
+		}
+	}
 	if (events.length > 0) await flushAudit(spec, step, events);
 	if (messages.length > 0 && spec.tellUsers) {
 		try {

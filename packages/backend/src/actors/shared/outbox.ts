@@ -12,9 +12,24 @@ export interface UserMessage {
 	body: unknown;
 }
 
+/** A message for the organization of this actor, sent after the batch commits (in order). */
+export interface OrgMessage {
+	queue: string;
+	body: unknown;
+}
+
 export class Outbox {
 	readonly #events: AuditAppend[] = [];
 	readonly #userMessages: UserMessage[] = [];
+	readonly #orgMessages: OrgMessage[] = [];
+
+	tellOrganization(queue: string, body: unknown): void {
+		this.#orgMessages.push({ queue, body });
+	}
+
+	drainOrgMessages(): OrgMessage[] {
+		return this.#orgMessages.splice(0, this.#orgMessages.length);
+	}
 
 	tellUser(userId: string, queue: string, body: unknown): void {
 		this.#userMessages.push({ userId, queue, body });

@@ -1,8 +1,9 @@
 // githubData.webhook: one verified delivery, processed once (deduplicated by X-GitHub-Delivery).
 // Turns GitHub events into organization commands or a re-sync.
-import { githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
+import { githubDataKey, parseInput, QUEUE } from "@foundry/shared";
 import { z } from "zod";
 import { toPullRequest } from "../../../adapters/github-app.ts";
+import type { Outbox } from "../../shared/outbox.ts";
 import { type GithubDataContext, setStatus } from "../context.ts";
 import { deliveries } from "../schema.ts";
 
@@ -12,7 +13,7 @@ type Payload = Record<string, unknown>;
 const obj = (v: unknown): Payload => (v && typeof v === "object" ? (v as Payload) : {});
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-export async function handleWebhook(ctx: GithubDataContext, body: unknown): Promise<{ duplicate: boolean; handled: boolean }> {
+export async function handleWebhook(ctx: GithubDataContext, body: unknown, outbox: Outbox): Promise<{ duplicate: boolean; handled: boolean }> {
 	const { deliveryId, event, payload } = parseInput(schema, body);
 	const action = str(payload.action) || null;
 	const [fresh] = await ctx.db
@@ -22,11 +23,12 @@ export async function handleWebhook(ctx: GithubDataContext, body: unknown): Prom
 		.returning();
 	if (!fresh) return { duplicate: true, handled: false };
 	ctx.log.debug({ deliveryId, event, action }, "webhook");
-	return { duplicate: false, handled: await dispatchEvent(ctx, event, action, payload) };
+	return { duplicate: false, handled: await dispatchEvent(ctx, event, action, payload, outbox) };
 }
 
-async function dispatchEvent(ctx: GithubDataContext, event: string, action: string | null, p: Payload): Promise<boolean> {
-	const org = ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId));
+async function dispatchEvent(ctx: GithubDataContext, event: string, action: string | null, p: Payload, outbox: Outbox): Promise<boolean> {
+	// Organization messages leave after the batch, merged (see merge.ts).
+	const org = { send: async (queue: string, body: unknown) => outbox.tellOrganization(queue, body) };
 	const resync = (reason: string) => ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.sync, { reason });
 	switch (event) {
 		case "installation": {
