@@ -26,4 +26,14 @@ describe("applyChange", () => {
 		expect(s2).toMatchObject({ version: 2, openRuntimeIssues: 3, repos: [repo] });
 		expect(empty.repos).toEqual([]);
 	});
+
+	it("applies batches of task upserts and removals (GitHub sync)", () => {
+		let s = applyChange(empty, 1, { type: "tasksUpserted", tasks: [task("a", 1), task("b", 2), task("c", 3)] });
+		expect(s.tasks.map((t) => t.id)).toEqual(["c", "b", "a"]);
+		s = applyChange(s, 2, { type: "tasksRemoved", taskIds: ["b"] });
+		expect(s.tasks.map((t) => t.id)).toEqual(["c", "a"]);
+		expect(s.version).toBe(2);
+		s = applyChange(s, 3, { type: "settings", settings: { archiveOnPrClose: false } });
+		expect(s.settings).toEqual({ archiveOnPrClose: false });
+	});
 });

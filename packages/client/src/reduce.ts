@@ -16,6 +16,8 @@ export function applyChange(snapshot: OrganizationSnapshot, version: number, cha
 			return { ...snapshot, version, settings: change.settings };
 		case "github":
 			return { ...snapshot, version, github: change.status };
+		case "tasksUpserted":
+			return change.tasks.reduce((s, task) => applyChange(s, version, { type: "taskUpserted", task }), snapshot);
 		case "tasksRemoved": {
 			const gone = new Set(change.taskIds);
 			return { ...snapshot, version, tasks: snapshot.tasks.filter((t) => !gone.has(t.id)) };

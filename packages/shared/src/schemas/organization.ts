@@ -49,6 +49,7 @@ export type OrganizationChange =
 	| { type: "account"; account: OrganizationAccount; memberCount: number }
 	| { type: "github"; status: GithubStatus }
 	| { type: "tasksRemoved"; taskIds: string[] }
+	| { type: "tasksUpserted"; tasks: TaskSummary[] }
 	| { type: "repoUpserted"; repo: Repo }
 	| { type: "taskUpserted"; task: TaskSummary }
 	| { type: "runtimeIssues"; openCount: number };

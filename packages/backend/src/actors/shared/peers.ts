@@ -81,8 +81,13 @@ const PEER_WAIT_MS = 10_000;
 
 /** Delivers a batch of audit events (one queue message; replays are de-duplicated by event id). */
 export async function sendAuditBatch(client: PeerClient, orgId: string, events: AuditAppend[]): Promise<void> {
-	await client.auditLog.getOrCreate(auditLogKey(orgId)).send(QUEUE.auditLog.append, { events });
+	// Chunked: a full GitHub sync can audit thousands of tasks in one batch (messages are ≤ 1 MiB).
+	const log = client.auditLog.getOrCreate(auditLogKey(orgId));
+	for (let i = 0; i < events.length; i += AUDIT_CHUNK) {
+		await log.send(QUEUE.auditLog.append, { events: events.slice(i, i + AUDIT_CHUNK) });
+	}
 }
+const AUDIT_CHUNK = 500;
 
 export async function reportRuntimeIssue(
 	client: PeerClient,

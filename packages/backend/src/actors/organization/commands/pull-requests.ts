@@ -24,7 +24,24 @@ export async function applyPullRequests(ctx: OrganizationCommandContext, body: u
 	const repo = await ctx.db.select().from(repos).where(eq(repos.githubFullName, repoFullName)).get();
 	const result: PullResult = { created: 0, updated: 0, archived: 0 };
 	if (!repo) return result;
-	for (const pr of pulls) await applyOne(ctx, repo.id, pr, result);
+	// PRs without a task become virtual tasks in one commit (a full sync brings hundreds at once).
+	const fresh = new Map<string, PullRequest>();
+	for (const pr of pulls) {
+		const closed = pr.state === "merged" || pr.state === "closed";
+		if (fresh.has(pr.headRef)) {
+			if (closed) fresh.delete(pr.headRef);
+			else fresh.set(pr.headRef, pr);
+			continue;
+		}
+		const known = await ctx.db
+			.select({ taskId: taskIndex.taskId })
+			.from(taskIndex)
+			.where(and(eq(taskIndex.repoId, repo.id), eq(taskIndex.branch, pr.headRef)))
+			.get();
+		if (known) await applyOne(ctx, repo.id, pr, result);
+		else if (!closed) fresh.set(pr.headRef, pr);
+	}
+	result.created += await createVirtual(ctx, repo.id, [...fresh.values()]);
 	if (complete) await sweep(ctx, repo.id, new Set(pulls.map((p) => p.number)), result);
 	return result;
 }
@@ -37,9 +54,7 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 		.get();
 	const closed = pr.state === "merged" || pr.state === "closed";
 	if (!index) {
-		if (closed) return;
-		await createVirtual(ctx, repoId, pr);
-		result.created++;
+		if (!closed) result.created += await createVirtual(ctx, repoId, [pr]);
 		return;
 	}
 	const row = await ctx.db.select().from(taskSummaries).where(eq(taskSummaries.taskId, index.taskId)).get();
@@ -83,8 +98,10 @@ async function closeRealTask(ctx: OrganizationCommandContext, task: TaskSummary,
 	});
 }
 
-async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pr: PullRequest): Promise<void> {
-	const summary: TaskSummary = {
+async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pulls: PullRequest[]): Promise<number> {
+	if (pulls.length === 0) return 0;
+	const now = Date.now();
+	const tasks: TaskSummary[] = pulls.map((pr) => ({
 		id: newTaskId(),
 		repoId,
 		title: pr.title,
@@ -99,29 +116,34 @@ async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pr
 		prUrl: pr.url,
 		reviewDecision: null,
 		version: 1,
-	};
-	await commitChange(ctx, "virtual-task", async (tx) => {
-		await tx.insert(taskIndex).values({
-			taskId: summary.id,
+	}));
+	await commitChange(ctx, "virtual-tasks", async (tx) => {
+		for (const t of tasks) {
+			await tx.insert(taskIndex).values({
+				taskId: t.id,
+				repoId,
+				branch: t.branch,
+				requestId: null,
+				createdAt: now,
+				title: t.title,
+				prompt: "",
+				creator: t.owner,
+				virtual: 1,
+			});
+			await tx.insert(taskSummaries).values(summaryRow(t));
+		}
+		return tasks.length === 1 && tasks[0] ? { type: "taskUpserted", task: tasks[0] } : { type: "tasksUpserted", tasks };
+	});
+	for (const t of tasks) {
+		ctx.outbox.audit({
+			kind: "task.created",
+			actor: "system",
 			repoId,
-			branch: pr.headRef,
-			requestId: null,
-			createdAt: Date.now(),
-			title: pr.title,
-			prompt: "",
-			creator: summary.owner,
-			virtual: 1,
+			taskId: t.id,
+			payload: { title: t.title, branch: t.branch, fromPullRequest: t.prNumber },
 		});
-		await tx.insert(taskSummaries).values(summaryRow(summary));
-		return { type: "taskUpserted", task: summary };
-	});
-	ctx.outbox.audit({
-		kind: "task.created",
-		actor: "system",
-		repoId,
-		taskId: summary.id,
-		payload: { title: pr.title, branch: pr.headRef, fromPullRequest: pr.number },
-	});
+	}
+	return tasks.length;
 }
 
 /** Virtual tasks of the repository whose PR is not in the complete open list were closed on GitHub. */
