@@ -31,6 +31,8 @@ describe("GitHub sign-in", () => {
 			["acme", "admin", "organization"],
 			["octocat", "admin", "personal"],
 		]);
+		// The organization with the App installed is where a first sign-in lands.
+		expect(profile.activeOrgId).toBe("acme");
 		expect(profile.organizations.map((o) => [o.orgId, o.installation])).toEqual([
 			["acme", "connected"],
 			["octocat", "install_required"],

@@ -52,6 +52,15 @@ async function discover(ctx: UserCommandContext): Promise<{ organizations: numbe
 			.getOrCreate(organizationKey(m.orgId))
 			.send(QUEUE.organization.removeMember, { userId: ctx.userId, reason: "no longer a member on GitHub" });
 	}
+	// A first sign-in lands in the most useful organization: one with the App installed, else the
+	// personal account. (An explicit `org use` later always wins.)
+	const held = await ctx.db.select({ activeOrgId: profile.activeOrgId }).from(profile).where(eq(profile.id, 1)).get();
+	const preferred =
+		accounts.find((a) => a.kind === "organization" && a.installation === "connected") ??
+		accounts.find((a) => a.kind === "personal");
+	if (!held?.activeOrgId && preferred) {
+		await ctx.db.update(profile).set({ activeOrgId: preferred.login.toLowerCase() }).where(eq(profile.id, 1));
+	}
 	await ctx.db
 		.update(profile)
 		.set({
