@@ -1,30 +1,19 @@
 // A crash mid-sync: the backend and its engine are killed while PRs are being listed; a new
 // backend on the same data dir finishes the sync with the right state (no lost or doubled tasks).
-import { rmSync } from "node:fs";
-import { type RunningSim, startSim } from "@foundry/github-sim/harness";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { actorCount, buildWorld } from "./github-world.ts";
-import { DEFAULT_ORG, eventually, processAlive, startBackend, type TestBackend } from "./harness.ts";
+import { DEFAULT_ORG, eventually, processAlive } from "./harness.ts";
+import { restartFixture } from "./restart-fixture.ts";
 
-let sim: RunningSim;
-const started: TestBackend[] = [];
-beforeAll(async () => {
-	sim = await startSim(["--demo"]);
-});
-afterAll(async () => {
-	for (const b of started) await b.stop();
-	for (const b of started) rmSync(b.dataDir, { recursive: true, force: true });
-	await sim?.stop();
-});
+const fixture = restartFixture();
 
 describe("sync durability", () => {
 	it("a sync interrupted by a crash completes after a restart, with correct state", async () => {
 		const env = { FOUNDRY_GITHUB_PAGE_SIZE: "4" };
-		const first = await startBackend({ sim, env });
-		started.push(first);
+		const first = await fixture.start({ env });
 		const client = first.client();
 		await eventually(async () => ((await client.github.status()).phase === "done" ? true : undefined), 30_000);
-		await buildWorld(sim, { owner: "acme", repos: 16, pulls: 5, prefix: "crash", webhookUrl: null });
+		await buildWorld(fixture.sim(), { owner: "acme", repos: 16, pulls: 5, prefix: "crash", webhookUrl: null });
 		await client.github.sync();
 		await eventually(async () => {
 			const st = await client.github.status();
@@ -37,9 +26,8 @@ describe("sync durability", () => {
 		if (enginePid !== null) process.kill(enginePid, "SIGKILL");
 		await eventually(async () => (enginePid === null || !processAlive(enginePid) ? true : undefined));
 
-		const second = await startBackend({ dataDir: first.dataDir, sim, env, signIn: false });
-		started.push(second);
-		await sim.control("PUT", "/app", { webhookUrl: `${second.url}/v1/webhooks/github`, webhookSecret: (await sim.world()).app.webhookSecret });
+		const second = await fixture.start({ dataDir: first.dataDir, env, signIn: false });
+		await fixture.sim().control("PUT", "/app", { webhookUrl: `${second.url}/v1/webhooks/github`, webhookSecret: (await fixture.sim().world()).app.webhookSecret });
 		const again = second.clientFor(first.token, DEFAULT_ORG);
 		const status = await eventually(async () => {
 			const st = await again.github.status();

@@ -1,27 +1,15 @@
 // Process lifecycle: health, clean shutdown (no engine outlives the backend), restart on the same
 // data dir with everything intact, and 503 when the engine is gone.
-import { rmSync } from "node:fs";
 import { createFoundryClient, type OrganizationSnapshot } from "@foundry/client";
-import { type RunningSim, startSim } from "@foundry/github-sim/harness";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ORG, eventually, processAlive, startBackend, type TestBackend } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ORG, eventually, processAlive } from "./harness.ts";
+import { restartFixture } from "./restart-fixture.ts";
 
-// One simulator outlives the backends here, so a restarted backend sees the same GitHub.
-let sim: RunningSim;
-const started: TestBackend[] = [];
-beforeAll(async () => {
-	sim = await startSim(["--demo"]);
-});
-afterAll(async () => {
-	for (const b of started) await b.stop();
-	for (const b of started) rmSync(b.dataDir, { recursive: true, force: true });
-	await sim?.stop();
-});
+const fixture = restartFixture();
 
 describe("backend lifecycle", () => {
 	it("stops its engine on SIGTERM and keeps all data across a restart", async () => {
-		const first = await startBackend({ sim });
-		started.push(first);
+		const first = await fixture.start();
 		const client = first.client();
 		const repo = await client.repos.add("https://example.com/acme/persist");
 		const task = await client.tasks.create({ repo: repo.id, prompt: "Survive a restart" });
@@ -37,8 +25,7 @@ describe("backend lifecycle", () => {
 		expect(processAlive(enginePid!)).toBe(false);
 
 		// Sessions survive the restart: the first backend's session token still works.
-		const second = await startBackend({ dataDir: first.dataDir, sim, signIn: false });
-		started.push(second);
+		const second = await fixture.start({ dataDir: first.dataDir, signIn: false });
 		const again = second.clientFor(first.token, DEFAULT_ORG);
 		// (GitHub repositories of acme are synced too; the manual one must survive.)
 		expect((await again.repos.list()).filter((r) => r.source === "manual").map((r) => r.id)).toEqual([repo.id]);
@@ -51,8 +38,7 @@ describe("backend lifecycle", () => {
 	});
 
 	it("reports 503 from /v1/health when the engine is unreachable", async () => {
-		const backend = await startBackend();
-		started.push(backend);
+		const backend = await fixture.start({ ownSim: true });
 		const ok = await fetch(`${backend.url}/v1/health`);
 		expect(ok.status).toBe(200);
 		const body = (await ok.json()) as Record<string, unknown>;
@@ -69,8 +55,7 @@ describe("backend lifecycle", () => {
 	});
 
 	it("subscribers reconnect after a backend restart and receive a fresh snapshot", async () => {
-		const first = await startBackend({ sim });
-		started.push(first);
+		const first = await fixture.start();
 		const watcher = createFoundryClient({ endpoint: first.url, token: first.token, org: DEFAULT_ORG });
 		const snapshots: OrganizationSnapshot[] = [];
 		const errors: string[] = [];
@@ -80,8 +65,7 @@ describe("backend lifecycle", () => {
 		await eventually(async () => (snapshots.at(-1)?.repos.some((r) => r.id === before.id) ? true : undefined));
 
 		expect(await first.stop()).toBe(0);
-		const second = await startBackend({ dataDir: first.dataDir, port: Number(new URL(first.url).port), sim, signIn: false });
-		started.push(second);
+		const second = await fixture.start({ dataDir: first.dataDir, port: Number(new URL(first.url).port), signIn: false });
 		const after = await second.clientFor(first.token, DEFAULT_ORG).repos.add("https://example.com/acme/after");
 		const last = await eventually(
 			async () => snapshots.find((s) => s.repos.some((r) => r.id === after.id)),

@@ -19,11 +19,18 @@ export interface PullResult {
 	archived: number;
 }
 
+/** What applying one PR needs besides the PR (read once per message, not per PR). */
+interface PullEnv {
+	repoId: string;
+	archiveOnPrClose: boolean;
+}
+
 export async function applyPullRequests(ctx: OrganizationCommandContext, body: unknown): Promise<PullResult> {
 	const { repoFullName, pulls, complete } = parseInput(schema, body);
 	const repo = await ctx.db.select().from(repos).where(eq(repos.githubFullName, repoFullName)).get();
 	const result: PullResult = { created: 0, updated: 0, archived: 0 };
 	if (!repo) return result;
+	const env: PullEnv = { repoId: repo.id, archiveOnPrClose: (await readSettings(ctx.db)).archiveOnPrClose };
 	// PRs without a task become virtual tasks in one commit (a full sync brings hundreds at once).
 	const fresh = new Map<string, PullRequest>();
 	for (const pr of pulls) {
@@ -38,15 +45,16 @@ export async function applyPullRequests(ctx: OrganizationCommandContext, body: u
 			.from(taskIndex)
 			.where(and(eq(taskIndex.repoId, repo.id), eq(taskIndex.branch, pr.headRef)))
 			.get();
-		if (known) await applyOne(ctx, repo.id, pr, result);
+		if (known) await applyOne(ctx, env, pr, result);
 		else if (!closed) fresh.set(pr.headRef, pr);
 	}
 	result.created += await createVirtual(ctx, repo.id, [...fresh.values()]);
-	if (complete) await sweep(ctx, repo.id, new Set(pulls.map((p) => p.number)), result);
+	if (complete) await sweep(ctx, env, new Set(pulls.map((p) => p.number)), result);
 	return result;
 }
 
-async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: PullRequest, result: PullResult): Promise<void> {
+async function applyOne(ctx: OrganizationCommandContext, env: PullEnv, pr: PullRequest, result: PullResult): Promise<void> {
+	const { repoId } = env;
 	const index = await ctx.db
 		.select()
 		.from(taskIndex)
@@ -64,7 +72,7 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 	// A virtual task follows its PR; a real task's status belongs to its actor (step 5 archives it).
 	if (index.virtual === 1) {
 		next.title = pr.title;
-		if (closed && (await readSettings(ctx.db)).archiveOnPrClose) next.status = "archived";
+		if (closed && env.archiveOnPrClose) next.status = "archived";
 		else if (before.status === "archived") next.status = "idle";
 	}
 	const same = (["prState", "prNumber", "prUrl", "title", "status"] as const).every((k) => before[k] === next[k]);
@@ -74,9 +82,8 @@ async function applyOne(ctx: OrganizationCommandContext, repoId: string, pr: Pul
 		await tx.update(taskSummaries).set(summaryRow(next)).where(eq(taskSummaries.taskId, next.id));
 		return { type: "taskUpserted", task: next };
 	});
-	const archive = (await readSettings(ctx.db)).archiveOnPrClose;
 	if (index.virtual === 0 && pr.state !== before.prState && (pr.state === "merged" || pr.state === "closed")) {
-		await closeRealTask(ctx, next, pr, archive);
+		await closeRealTask(ctx, next, pr, env.archiveOnPrClose);
 	}
 	if (next.status === "archived" && before.status !== "archived") {
 		result.archived++;
@@ -147,18 +154,18 @@ async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pu
 }
 
 /** Virtual tasks of the repository whose PR is not in the complete open list were closed on GitHub. */
-async function sweep(ctx: OrganizationCommandContext, repoId: string, open: Set<number>, result: PullResult): Promise<void> {
+async function sweep(ctx: OrganizationCommandContext, env: PullEnv, open: Set<number>, result: PullResult): Promise<void> {
 	const rows = await ctx.db
 		.select({ summary: taskSummaries })
 		.from(taskIndex)
 		.innerJoin(taskSummaries, eq(taskSummaries.taskId, taskIndex.taskId))
-		.where(and(eq(taskIndex.repoId, repoId), eq(taskIndex.virtual, 1)));
+		.where(and(eq(taskIndex.repoId, env.repoId), eq(taskIndex.virtual, 1)));
 	for (const { summary } of rows) {
 		const s = fromSummaryRow(summary);
 		if (s.status === "archived" || s.prNumber === null || open.has(s.prNumber)) continue;
 		await applyOne(
 			ctx,
-			repoId,
+			env,
 			{ repoFullName: "", number: s.prNumber, title: s.title, url: s.prUrl ?? "", headRef: s.branch, baseRef: "", author: s.ownerLogin, state: "closed", updatedAt: Date.now() },
 			result,
 		);
