@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { applyChange } from "./reduce.ts";
 
 const task = (id: string, updatedAt: number, status: TaskSummary["status"] = "idle"): TaskSummary => ({
-	id, repoId: "r_1", title: id, status, branch: id, owner: "o", ownerLogin: "o", ownerAvatarUrl: null, prNumber: null, prUrl: null, reviewDecision: null, updatedAt, prState: null, version: 1,
+	id, repoId: "r_1", title: id, status, branch: id, owner: "o", ownerLogin: "o", ownerAvatarUrl: null, prNumber: null, prUrl: null, reviewDecision: null, headSha: null, updatedAt, prState: null, version: 1,
 });
 const empty: OrganizationSnapshot = { orgId: "o", version: 0, account: null, memberCount: 0, github: null, settings: { archiveOnPrClose: true }, repos: [], tasks: [], openRuntimeIssues: 0 };
 

@@ -69,7 +69,8 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
 				const repo = sim.world.repo(event.owner, event.name);
 				if (!repo) return;
 				await sim.syncBranches(repo);
-				const pusher = event.pusher ?? repo.owner;
+				const owner = event.token ? sim.world.token(event.token)?.login : undefined;
+				const pusher = owner ?? event.pusher ?? repo.owner;
 				for (const update of event.updates) {
 					sim.events.push(repo, update, pusher);
 					const branch = update.ref.replace(/^refs\/heads\//, "");

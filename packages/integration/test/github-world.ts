@@ -68,3 +68,28 @@ export async function actorCount(enginePort: number, name: string): Promise<numb
 	} while (cursor);
 	return total;
 }
+
+/** Clones `owner/repo` as `login`, commits `file` on `branch` and pushes it (git smart-HTTP). Returns the new head. */
+export async function pushCommit(sim: RunningSim, login: string, owner: string, repo: string, branch: string, file: string): Promise<string> {
+	const { execFileSync } = await import("node:child_process");
+	const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+	const { tmpdir } = await import("node:os");
+	const { join } = await import("node:path");
+	const found = (await sim.world()).repos.find((r) => r.fullName === `${owner}/${repo}`);
+	if (!found) throw new Error(`no repository ${owner}/${repo} in the simulator`);
+	const url = new URL(found.cloneUrl);
+	url.username = "x-access-token";
+	url.password = await userToken(sim, login);
+	const dir = mkdtempSync(join(tmpdir(), "foundry-push-"));
+	const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", `user.name=${login}`, "-c", `user.email=${login}@example.com`, ...args], { encoding: "utf8" }).trim();
+	try {
+		execFileSync("git", ["clone", "--quiet", "--branch", branch, url.toString(), dir]);
+		writeFileSync(join(dir, file), `${file} at ${Date.now()}\n`);
+		git("add", file);
+		git("commit", "--quiet", "-m", `change ${file}`);
+		git("push", "--quiet", "origin", branch);
+		return git("rev-parse", "HEAD");
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}

@@ -34,6 +34,7 @@ export const QUEUE = {
 		recordFollowUp: "organization.recordFollowUp",
 		applyReviewDecision: "organization.applyReviewDecision",
 		claimTask: "organization.claimTask",
+		applyBranchPush: "organization.applyBranchPush",
 		updateSettings: "organization.updateSettings",
 	},
 	githubData: {

@@ -12,4 +12,6 @@ export const LIMITS = {
 	AUDIT_PAGE_MAX: 500,
 	AUDIT_PAGE_DEFAULT: 50,
 	ORG_ID_MAX: 64,
+	/** Reviews/comments kept for a PR-only (virtual) task until someone opens it. */
+	PENDING_FOLLOW_UPS_PER_TASK: 200,
 } as const;

@@ -16,18 +16,29 @@ export interface Installation {
 	suspended: boolean;
 }
 
-/** A list read with a conditional request: `items` is null when GitHub answered 304. */
-export interface Conditional<T> {
-	items: T[] | null;
+/** One page of a list as last read: its ETag, whether another page follows, and its items. */
+export interface ListPage<T> {
 	etag: string | null;
-	pages: number;
+	next: boolean;
+	items: T[];
 }
+
+/**
+ * A list read with conditional requests, page by page: `changed` is false when GitHub answered 304
+ * for every page (nothing to apply downstream); `pages` is the list now (unchanged pages from memo).
+ */
+export interface Conditional<T> {
+	changed: boolean;
+	pages: ListPage<T>[];
+}
+
+export const itemsOf = <T>(list: Conditional<T>): T[] => list.pages.flatMap((p) => p.items);
 
 export interface GithubAppApi {
 	installationFor(accountLogin: string): Promise<Installation | null>;
-	/** `etag`: of the previous single-page listing, to get 304 when nothing changed. */
-	repositories(installationId: number, etag?: string | null): Promise<Conditional<GithubRepo>>;
-	openPulls(installationId: number, fullName: string, etag?: string | null): Promise<Conditional<PullRequest>>;
+	/** `memo`: the pages as last read, to ask for each with If-None-Match (304: unchanged). */
+	repositories(installationId: number, memo?: ListPage<GithubRepo>[] | null): Promise<Conditional<GithubRepo>>;
+	openPulls(installationId: number, fullName: string, memo?: ListPage<PullRequest>[] | null): Promise<Conditional<PullRequest>>;
 	members(installationId: number, org: string): Promise<Array<{ login: string; role: Role }>>;
 	/** Requests made so far (for progress and benchmarks). */
 	requests(): number;
@@ -74,31 +85,28 @@ export function githubAppApi(config: GithubAppConfig, webUrl = config.webUrl): G
 			const found = all.find((i) => i.account && "login" in i.account && i.account.login.toLowerCase() === accountLogin.toLowerCase());
 			return found ? { id: found.id, account: accountLogin, suspended: Boolean(found.suspended_at) } : null;
 		},
-		async repositories(installationId, etag) {
+		async repositories(installationId, memo) {
 			const gh = await asInstallation(installationId);
-			const out = await conditionalPages(etag, async (page, headers) => {
+			return conditionalPages(memo, async (page, headers) => {
 				const res = await gh.rest.apps.listReposAccessibleToInstallation({ per_page, page, headers });
-				return { items: res.data.repositories, headers: res.headers };
-			});
-			const items =
-				out.items?.map((r) => ({
+				const items = res.data.repositories.map((r) => ({
 					githubId: r.id,
 					fullName: r.full_name,
 					url: repoUrl(r.full_name),
 					defaultBranch: r.default_branch ?? "main",
 					private: r.private,
 					archived: Boolean(r.archived),
-				})) ?? null;
-			return { ...out, items };
+				}));
+				return { items, headers: res.headers };
+			});
 		},
-		async openPulls(installationId, fullName, etag) {
+		async openPulls(installationId, fullName, memo) {
 			const gh = await asInstallation(installationId);
 			const [owner = "", repo = ""] = fullName.split("/");
-			const out = await conditionalPages(etag, async (page, headers) => {
+			return conditionalPages(memo, async (page, headers) => {
 				const res = await gh.rest.pulls.list({ owner, repo, state: "open", per_page, page, headers });
-				return { items: res.data, headers: res.headers };
+				return { items: res.data.map((p) => toPullRequest(fullName, p)), headers: res.headers };
 			});
-			return { ...out, items: out.items?.map((p) => toPullRequest(fullName, p)) ?? null };
 		},
 		async members(installationId, org) {
 			const gh = await asInstallation(installationId);
@@ -111,29 +119,28 @@ export function githubAppApi(config: GithubAppConfig, webUrl = config.webUrl): G
 }
 
 /**
- * Reads every page; the first with If-None-Match when an ETag is known. A 304 (which Octokit throws)
- * means the first page — the whole list, for single-page lists — is unchanged.
+ * Reads every page, each with If-None-Match when its ETag is known. Octokit throws on 304: that
+ * page is as last read. A list whose pages all answered 304 (and as many) is unchanged.
  */
 async function conditionalPages<T>(
-	etag: string | null | undefined,
+	memo: ListPage<T>[] | null | undefined,
 	fetchPage: (page: number, headers: Record<string, string>) => Promise<{ items: T[]; headers: { etag?: string; link?: string } }>,
 ): Promise<Conditional<T>> {
-	try {
-		const first = await fetchPage(1, etag ? { "if-none-match": etag } : {});
-		const items = [...first.items];
-		let link = first.headers.link ?? "";
-		let pages = 1;
-		while (/rel="next"/.test(link)) {
-			pages++;
-			const next = await fetchPage(pages, {});
-			items.push(...next.items);
-			link = next.headers.link ?? "";
+	const pages: ListPage<T>[] = [];
+	let changed = !memo;
+	for (let page = 1; ; page++) {
+		const known = memo?.[page - 1];
+		try {
+			const res = await fetchPage(page, known?.etag ? { "if-none-match": known.etag } : {});
+			pages.push({ etag: res.headers.etag ?? null, next: /rel="next"/.test(res.headers.link ?? ""), items: res.items });
+			changed = true;
+		} catch (err) {
+			if ((err as { status?: unknown }).status !== 304 || !known) return upstream(() => Promise.reject(err));
+			pages.push(known);
 		}
-		return { items, etag: first.headers.etag ?? null, pages };
-	} catch (err) {
-		if ((err as { status?: unknown }).status === 304) return { items: null, etag: etag ?? null, pages: 1 };
-		return upstream(() => Promise.reject(err));
+		if (!pages[page - 1]?.next) break;
 	}
+	return { changed: changed || pages.length !== memo?.length, pages };
 }
 
 interface PullLike {
@@ -145,7 +152,7 @@ interface PullLike {
 	merged_at?: string | null;
 	merged?: boolean | null;
 	updated_at: string;
-	head: { ref: string };
+	head: { ref: string; sha?: string };
 	base: { ref: string };
 	user: { login: string } | null;
 }
@@ -162,6 +169,7 @@ export function toPullRequest(repoFullName: string, p: PullLike): PullRequest {
 		title: p.title,
 		url: p.html_url,
 		headRef: p.head.ref,
+		headSha: p.head.sha ?? null,
 		baseRef: p.base.ref,
 		author: p.user?.login ?? "ghost",
 		state: prStateOf(p),

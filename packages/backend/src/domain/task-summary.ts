@@ -16,6 +16,7 @@ export function toSummary(record: TaskRecord): TaskSummary {
 		prNumber: null,
 		prUrl: null,
 		reviewDecision: null,
+		headSha: null,
 		version: record.version,
 	};
 }

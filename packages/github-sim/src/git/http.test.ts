@@ -115,6 +115,7 @@ describe("git push over smart HTTP", () => {
 				owner: "acme",
 				name: "widgets",
 				pusher: "writer",
+				token: "t-write",
 				updates: [
 					{ ref: "refs/heads/feature", before: ZERO_SHA, after: feature },
 					{ ref: "refs/heads/main", before, after: sha },

@@ -25,7 +25,10 @@ export interface PushEvent {
 	owner: string;
 	name: string;
 	updates: RefUpdate[];
+	/** The basic-auth username, when one was given. */
 	pusher: string | null;
+	/** The token the push authenticated with (the pusher is its owner, as on GitHub). */
+	token: string | null;
 }
 
 export interface GitHttpOptions {
@@ -172,7 +175,7 @@ function push(opts: GitHttpOptions, path: GitPath, auth: GitAuth | null, run: ()
 		const report = await new Response(cgi.body).arrayBuffer();
 		await cgi.exited;
 		const updates = diffRefs(before, await opts.repos.refs(owner, name));
-		if (updates.length > 0 && opts.onPush) await opts.onPush({ owner, name, updates, pusher: auth?.login ?? null });
+		if (updates.length > 0 && opts.onPush) await opts.onPush({ owner, name, updates, pusher: auth?.login ?? null, token: auth?.token ?? null });
 		return new Response(report, { status: cgi.status, headers: cgi.headers });
 	});
 }

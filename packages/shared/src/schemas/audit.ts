@@ -17,6 +17,7 @@ export const AUDIT_KINDS = [
 	"organization.installation_changed",
 	"task.follow_up_recorded",
 	"organization.settings_changed",
+	"task.branch_pushed",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

@@ -23,6 +23,8 @@ export const pullRequestSchema = z.object({
 	title: z.string(),
 	url: z.string(),
 	headRef: z.string(),
+	/** The head commit (absent in lists that do not carry it). */
+	headSha: z.string().nullable().optional(),
 	baseRef: z.string(),
 	author: z.string(),
 	state: prStateSchema,
@@ -59,7 +61,5 @@ export interface GithubStatus {
 	requests: number;
 	/** Conditional requests GitHub answered with 304 (nothing changed), over all syncs. */
 	notModified: number;
-	/** ETag of the installation's repository listing (single page), for the next sync. */
-	reposEtag: string | null;
 	nextSyncAt: number | null;
 }

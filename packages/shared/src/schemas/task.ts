@@ -80,6 +80,8 @@ export const taskSummarySchema = z.object({
 	prUrl: z.string().nullable(),
 	/** The latest decisive review on the PR (from GitHub). */
 	reviewDecision: z.enum(["approved", "changes_requested"]).nullable(),
+	/** The branch head on GitHub, from push webhooks (null until a push is seen or after the branch is deleted). */
+	headSha: z.string().nullable(),
 	/** Task-side version; the organization ignores pushes older than what it holds. */
 	version: z.number(),
 });

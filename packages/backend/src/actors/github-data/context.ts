@@ -1,8 +1,8 @@
 // What github-data command handlers work with, and how its status reaches the organization.
-import { type GithubStatus, organizationKey, QUEUE } from "@foundry/shared";
+import { type GithubRepo, type GithubStatus, organizationKey, QUEUE } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
-import type { GithubAppApi } from "../../adapters/github-app.ts";
+import type { GithubAppApi, ListPage } from "../../adapters/github-app.ts";
 import type { PeerClient } from "../shared/peers.ts";
 import type { GithubDataDb } from "./database.ts";
 import { syncState } from "./schema.ts";
@@ -30,15 +30,20 @@ const INITIAL: GithubStatus = {
 	error: null,
 	requests: 0,
 	notModified: 0,
-	reposEtag: null,
 	nextSyncAt: null,
 };
 
 export async function readStatus(db: GithubDataDb): Promise<GithubStatus> {
 	const row = await db.select().from(syncState).where(eq(syncState.id, 1)).get();
 	if (!row) return { ...INITIAL };
-	const { id: _id, resume: _r, ...status } = row;
+	const { id: _id, resume: _r, reposMemo: _m, ...status } = row;
 	return status;
+}
+
+/** The installation's repository listing as last read (for conditional re-reads), if any. */
+export async function readReposMemo(db: GithubDataDb): Promise<ListPage<GithubRepo>[] | null> {
+	const row = await db.select({ memo: syncState.reposMemo }).from(syncState).where(eq(syncState.id, 1)).get();
+	return row?.memo ? (JSON.parse(row.memo) as ListPage<GithubRepo>[]) : null;
 }
 
 export interface ResumeStep {

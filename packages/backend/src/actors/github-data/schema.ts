@@ -15,11 +15,12 @@ export const syncState = sqliteTable("sync_state", {
 	error: text("error"),
 	requests: integer("requests").notNull(),
 	notModified: integer("not_modified").notNull(),
-	reposEtag: text("repos_etag"),
 	/** When the next scheduled sync is due (periodic reconciliation or after a rate limit). */
 	nextSyncAt: integer("next_sync_at"),
 	/** The sync step to run again once a rate limit resets (JSON { name, body }), so progress is kept. */
 	resume: text("resume"),
+	/** The installation's repository listing as last read, page by page (JSON ListPage[]), for conditional re-reads. */
+	reposMemo: text("repos_memo"),
 });
 
 export const syncedRepos = sqliteTable("synced_repos", {
@@ -29,9 +30,8 @@ export const syncedRepos = sqliteTable("synced_repos", {
 	position: integer("position").notNull(),
 	/** The repository as last listed (JSON GithubRepo), reused when the listing is unchanged (304). */
 	data: text("data").notNull().default("{}"),
-	/** ETag of the first page of open PRs, and how many pages there were (304 is trusted for one page). */
-	pullsEtag: text("pulls_etag"),
-	pullsPages: integer("pulls_pages"),
+	/** Open PRs as last read, page by page (JSON ListPage[]: ETag, next, items), for conditional re-reads. */
+	pullsMemo: text("pulls_memo"),
 });
 
 export const deliveries = sqliteTable("deliveries", {

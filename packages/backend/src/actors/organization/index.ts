@@ -34,6 +34,7 @@ import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
 import { createTask } from "./commands/create-task.ts";
+import { applyBranchPush } from "./commands/branch-push.ts";
 import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
@@ -90,6 +91,7 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.recordFollowUp]: (s, body, o) => recordFollowUp(commandContext(s, env, o), body),
 					[QUEUE.organization.applyReviewDecision]: (s, body, o) => applyReviewDecision(commandContext(s, env, o), body),
 					[QUEUE.organization.claimTask]: (s, body, o) => claimTask(commandContext(s, env, o), body),
+					[QUEUE.organization.applyBranchPush]: (s, body, o) => applyBranchPush(commandContext(s, env, o), body),
 					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),

@@ -1,5 +1,5 @@
 // Organization tables: repository catalog, task index + summaries (sidebar projection), runtime issues.
-import { index, integer, sqliteTable, text, uniqueIndex } from "rivetkit/db/drizzle";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "rivetkit/db/drizzle";
 
 export const repos = sqliteTable("repos", {
 	id: text("id").primaryKey(),
@@ -54,6 +54,8 @@ export const taskSummaries = sqliteTable(
 		prNumber: integer("pr_number"),
 		prUrl: text("pr_url"),
 		reviewDecision: text("review_decision", { enum: ["approved", "changes_requested"] }),
+		// Added in step 4 (push webhooks).
+		headSha: text("head_sha"),
 	},
 	(t) => [index("task_summaries_updated_at").on(t.updatedAt), index("task_summaries_repo").on(t.repoId)],
 );
@@ -71,6 +73,21 @@ export const runtimeIssues = sqliteTable(
 		clearedAt: integer("cleared_at"),
 	},
 	(t) => [index("runtime_issues_open").on(t.clearedAt)],
+);
+
+/**
+ * Reviews and comments on the PR of a virtual task (no actor yet), handed to the task actor when it
+ * starts (it reads them with its seed) and deleted when the task is claimed.
+ */
+export const pendingFollowUps = sqliteTable(
+	"pending_follow_ups",
+	{
+		taskId: text("task_id").notNull(),
+		id: text("id").notNull(),
+		followUp: text("follow_up").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.taskId, t.id] })],
 );
 
 /** Members, as GitHub says (refreshed on sign-in, re-sync and membership webhooks). */

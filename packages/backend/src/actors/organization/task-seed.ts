@@ -1,12 +1,15 @@
 // A task as the organization knows it: index row (seed) + current summary + repository URL.
 // Task actors initialise themselves from this on first use.
-import { notFound, type TaskRecord } from "@foundry/shared";
-import { eq } from "drizzle-orm";
+import { type FollowUp, followUpSchema, notFound, type TaskRecord } from "@foundry/shared";
+import { asc, eq } from "drizzle-orm";
 import type { OrganizationDb } from "./database.ts";
-import { repos, taskIndex, taskSummaries } from "./schema.ts";
+import { pendingFollowUps, repos, taskIndex, taskSummaries } from "./schema.ts";
 
-/** The seed, and whether the task so far exists only because of a PR (a virtual task). */
-export type TaskSeed = TaskRecord & { virtual?: boolean };
+/**
+ * The seed, whether the task so far exists only because of a PR (a virtual task), and the PR's
+ * reviews and comments that arrived while it was virtual.
+ */
+export type TaskSeed = TaskRecord & { virtual?: boolean; followUps?: FollowUp[] };
 
 export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: string): Promise<TaskSeed> {
 	const row = await db
@@ -33,6 +36,11 @@ export async function readTaskSeed(db: OrganizationDb, orgId: string, taskId: st
 		createdAt: row.index.createdAt,
 		updatedAt: row.summary.updatedAt,
 		version: row.summary.version,
-		...(row.index.virtual === 1 ? { virtual: true } : {}),
+		...(row.index.virtual === 1 ? { virtual: true, followUps: await readPending(db, taskId) } : {}),
 	};
+}
+
+async function readPending(db: OrganizationDb, taskId: string): Promise<FollowUp[]> {
+	const rows = await db.select().from(pendingFollowUps).where(eq(pendingFollowUps.taskId, taskId)).orderBy(asc(pendingFollowUps.createdAt));
+	return rows.map((r) => followUpSchema.parse(JSON.parse(r.followUp)));
 }

@@ -1,12 +1,12 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, EVENT, FoundryError, organizationKey, QUEUE, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, EVENT, type FollowUp, FoundryError, followUpSchema, organizationKey, QUEUE, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { toSummary } from "../../domain/task-summary.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import { fetchTaskSeed, type PeerClient, pushTaskSummary } from "../shared/peers.ts";
 import type { TaskDb } from "./database.ts";
-import { taskRecord } from "./schema.ts";
+import { followUps, taskRecord } from "./schema.ts";
 
 export interface TaskCommandContext {
 	db: TaskDb;
@@ -30,9 +30,14 @@ export async function loadRecord(ctx: RecordSource): Promise<TaskRecord | null> 
 export async function ensureRecord(ctx: TaskCommandContext): Promise<TaskRecord> {
 	const existing = await loadRecord(ctx);
 	if (existing) return existing;
-	const { virtual, ...seed } = (await fetchTaskSeed(ctx.peers, ctx.orgId, ctx.taskId)) as TaskRecord & { virtual?: boolean };
+	const { virtual, followUps: pending, ...seed } = (await fetchTaskSeed(ctx.peers, ctx.orgId, ctx.taskId)) as TaskRecord & {
+		virtual?: boolean;
+		followUps?: FollowUp[];
+	};
 	const record: TaskRecord = { ...seed, id: ctx.taskId, orgId: ctx.orgId };
 	await ctx.db.insert(taskRecord).values(record).onConflictDoNothing();
+	// Reviews and comments that arrived while the task was virtual (already audited by the organization).
+	for (const f of pending ?? []) await ctx.db.insert(followUps).values(followUpSchema.parse(f)).onConflictDoNothing();
 	// A PR-only task now has an actor: from here on it owns its status like any other task.
 	if (virtual) await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.claimTask, { taskId: ctx.taskId });
 	return (await loadRecord(ctx)) ?? record;

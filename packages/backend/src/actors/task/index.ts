@@ -93,7 +93,11 @@ export function taskActor(deps: ActorDeps) {
 				const { status } = parseInput(setTaskStatusInputSchema, input);
 				return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: actorRefOf(c.conn) });
 			},
-			listFollowUps: (c): Promise<FollowUp[]> => listFollowUps({ db: c.db, taskId: c.key[1] ?? "" }),
+			listFollowUps: async (c): Promise<FollowUp[]> => {
+				// A PR-only task's first read takes over the follow-ups the organization kept for it.
+				if (!(await getStoredTask({ db: c.db, taskId: c.key[1] ?? "" }))) await dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
+				return listFollowUps({ db: c.db, taskId: c.key[1] ?? "" });
+			},
 			setOwner: (c, input: unknown): Promise<TaskRecord> => {
 				const { userId } = parseInput(setTaskOwnerInputSchema, input);
 				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";

@@ -3,12 +3,12 @@
 // `syncMembers`. State (generation, progress) is in this actor's tables, so a crash resumes with
 // the next message instead of restarting or leaving half-written state. Every result is pushed
 // to the organization (which owns the index); no task actor is ever created here.
-import { FoundryError, type GithubRepo, githubDataKey, organizationKey, parseInput, QUEUE } from "@foundry/shared";
+import { FoundryError, githubDataKey, organizationKey, parseInput, type PullRequest, QUEUE } from "@foundry/shared";
 import { asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
-import type { GithubAppApi } from "../../../adapters/github-app.ts";
-import { type GithubDataContext, type ResumeStep, readStatus, setStatus, writeResume } from "../context.ts";
-import { syncedRepos } from "../schema.ts";
+import { type GithubAppApi, itemsOf, type ListPage } from "../../../adapters/github-app.ts";
+import { type GithubDataContext, type ResumeStep, readReposMemo, readStatus, setStatus, writeResume } from "../context.ts";
+import { syncedRepos, syncState } from "../schema.ts";
 
 export const PULL_BATCH = 5;
 const RETRY_AFTER_ERROR_MS = 5 * 60_000;
@@ -66,25 +66,21 @@ export async function startSync(ctx: GithubDataContext, body: unknown): Promise<
 			return { started: false, generation };
 		}
 		await setStatus(ctx, { installationId: installation.id, installation: "connected", phase: "repositories", processed: 0, total: 0, generation, error: null, rateLimitedUntil: null });
-		const listed = await github.repositories(installation.id, status.installationId === installation.id ? status.reposEtag : null);
-		let repos: GithubRepo[];
-		if (listed.items === null) {
-			// 304: the installation's repositories are as last listed.
-			const rows = await ctx.db.select().from(syncedRepos).orderBy(asc(syncedRepos.position));
-			repos = rows.map((row) => JSON.parse(row.data) as GithubRepo);
+		const memo = status.installationId === installation.id ? await readReposMemo(ctx.db) : null;
+		const listed = await github.repositories(installation.id, memo);
+		const repos = itemsOf(listed);
+		if (!listed.changed) {
+			// 304 for every page: the installation's repositories are as last listed.
 			await ctx.db.update(syncedRepos).set({ generation });
 		} else {
-			repos = listed.items;
 			for (const [position, r] of repos.entries()) {
 				const row = { fullName: r.fullName, githubId: r.githubId, generation, position, data: JSON.stringify(r) };
 				await ctx.db.insert(syncedRepos).values(row).onConflictDoUpdate({ target: syncedRepos.fullName, set: row });
 			}
 			await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
+			await ctx.db.update(syncState).set({ reposMemo: JSON.stringify(listed.pages) }).where(eq(syncState.id, 1));
 		}
-		await setStatus(ctx, {
-			reposEtag: listed.pages === 1 ? listed.etag : null,
-			notModified: status.notModified + (listed.items === null ? 1 : 0),
-		});
+		await setStatus(ctx, { notModified: status.notModified + (listed.changed ? 0 : 1) });
 		await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos });
 		await setStatus(ctx, { phase: "pull_requests", processed: 0, total: repos.length, requests: github.requests() });
 		await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: 0 });
@@ -108,17 +104,14 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 			.limit(PULL_BATCH);
 		let notModified = 0;
 		for (const repo of batch) {
-			const etag = repo.pullsPages === 1 ? repo.pullsEtag : null;
-			const listed = await github.openPulls(installationId, repo.fullName, etag);
-			if (listed.items === null) {
-				notModified++; // unchanged: nothing to tell the organization
+			const memo = repo.pullsMemo ? (JSON.parse(repo.pullsMemo) as ListPage<PullRequest>[]) : null;
+			const listed = await github.openPulls(installationId, repo.fullName, memo);
+			if (!listed.changed) {
+				notModified++; // every page 304: nothing to tell the organization
 				continue;
 			}
-			await ctx.db
-				.update(syncedRepos)
-				.set({ pullsEtag: listed.etag, pullsPages: listed.pages })
-				.where(eq(syncedRepos.fullName, repo.fullName));
-			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: listed.items, complete: true });
+			await ctx.db.update(syncedRepos).set({ pullsMemo: JSON.stringify(listed.pages) }).where(eq(syncedRepos.fullName, repo.fullName));
+			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: itemsOf(listed), complete: true });
 		}
 		const processed = offset + batch.length;
 		await setStatus(ctx, { processed, requests: github.requests(), notModified: status.notModified + notModified });

@@ -81,8 +81,19 @@ async function dispatchEvent(ctx: GithubDataContext, event: string, action: stri
 			await org.send(QUEUE.organization.recordFollowUp, followUp);
 			return true;
 		}
+		case "push": {
+			const branch = /^refs\/heads\/(.+)$/.exec(str(p.ref))?.[1];
+			if (!branch) return false; // tags
+			await org.send(QUEUE.organization.applyBranchPush, {
+				repoFullName: str(obj(p.repository).full_name),
+				branch,
+				headSha: p.deleted === true ? null : str(p.after) || null,
+				pusher: str(obj(p.pusher).name),
+				forced: p.forced === true,
+			});
+			return true;
+		}
 		default:
-			// push: branch heads are read from git in the sandbox (step 5).
 			return false;
 	}
 }

@@ -31,6 +31,20 @@ export default {
 				"when": 1795429394561,
 				"tag": "0003_resume",
 				"breakpoints": true
+			},
+			{
+				"idx": 4,
+				"version": "6",
+				"when": 1795436280837,
+				"tag": "0004_list_page_memos",
+				"breakpoints": true
+			},
+			{
+				"idx": 5,
+				"version": "6",
+				"when": 1795436293825,
+				"tag": "0005_drop_first_page_etags",
+				"breakpoints": true
 			}
 		]
 	},
@@ -38,6 +52,8 @@ export default {
 		"m0000": "CREATE TABLE `deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`event` text NOT NULL,\n\t`action` text,\n\t`received_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `sync_state` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`installation_id` integer,\n\t`installation` text NOT NULL,\n\t`phase` text NOT NULL,\n\t`processed` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`last_synced_at` integer,\n\t`rate_limited_until` integer,\n\t`error` text,\n\t`requests` integer NOT NULL,\n\t`not_modified` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `synced_repos` (\n\t`full_name` text PRIMARY KEY NOT NULL,\n\t`github_id` integer NOT NULL,\n\t`generation` integer NOT NULL,\n\t`position` integer NOT NULL\n);\n",
 		"m0001": "ALTER TABLE `sync_state` ADD `repos_etag` text;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `data` text DEFAULT '{}' NOT NULL;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `pulls_etag` text;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `pulls_pages` integer;",
 		"m0002": "ALTER TABLE `sync_state` ADD `next_sync_at` integer;",
-		"m0003": "ALTER TABLE `sync_state` ADD `resume` text;"
+		"m0003": "ALTER TABLE `sync_state` ADD `resume` text;",
+		"m0004": "ALTER TABLE `sync_state` ADD `repos_memo` text;--> statement-breakpoint\nALTER TABLE `synced_repos` ADD `pulls_memo` text;",
+		"m0005": "ALTER TABLE `sync_state` DROP COLUMN `repos_etag`;--> statement-breakpoint\nALTER TABLE `synced_repos` DROP COLUMN `pulls_etag`;--> statement-breakpoint\nALTER TABLE `synced_repos` DROP COLUMN `pulls_pages`;"
 	}
 };

@@ -13,10 +13,10 @@ export async function applyTaskSummary(ctx: OrganizationCommandContext, body: un
 		return { applied: false };
 	}
 	const change = await commitChange(ctx, "apply-task-summary", async (tx) => {
-		// PR fields come from GitHub (through github-data), not from the task: keep what is held.
+		// PR fields and the branch head come from GitHub (through github-data), not from the task: keep what is held.
 		const held = await tx.select().from(taskSummaries).where(eq(taskSummaries.taskId, summary.id)).get();
 		const merged = held
-			? { ...summary, prState: held.prState, prNumber: held.prNumber, prUrl: held.prUrl, reviewDecision: held.reviewDecision }
+			? { ...summary, prState: held.prState, prNumber: held.prNumber, prUrl: held.prUrl, reviewDecision: held.reviewDecision, headSha: held.headSha }
 			: summary;
 		const { taskId: _id, ...row } = summaryRow(merged);
 		const updated = await tx

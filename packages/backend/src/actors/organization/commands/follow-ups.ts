@@ -1,11 +1,12 @@
 // organization.recordFollowUp: a review or comment on a PR reaches the task linked to it. Tasks
-// people created get it (and their owner a notification); virtual tasks have no owner in Foundry
-// yet, so nothing is recorded for them until someone takes the task.
-import { followUpSchema, parseInput, QUEUE, taskKey } from "@foundry/shared";
-import { and, eq } from "drizzle-orm";
+// with an actor get it (and their owner a notification). A virtual task has no actor: the
+// follow-up waits in pending_follow_ups (handed over with the seed when the task starts) and the
+// PR's author hears of it when they are a member.
+import { type FollowUp, followUpSchema, LIMITS, parseInput, QUEUE, taskKey } from "@foundry/shared";
+import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
-import { repos, taskIndex, taskSummaries } from "../schema.ts";
+import { members, pendingFollowUps, repos, taskIndex, taskSummaries } from "../schema.ts";
 import { fromSummaryRow } from "../summaries.ts";
 
 const schema = z.object({ repoFullName: z.string(), prNumber: z.number().int().positive(), followUp: followUpSchema });
@@ -21,11 +22,46 @@ export async function recordFollowUp(ctx: OrganizationCommandContext, body: unkn
 		.get();
 	if (!row) return { taskId: null };
 	if (row.virtual === 1) {
-		ctx.log.debug({ taskId: row.taskId, prNumber }, "follow-up on a virtual task: no owner yet");
-		return { taskId: null };
+		await keepPending(ctx, row.taskId, followUp);
+		return { taskId: row.taskId };
 	}
 	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, row.taskId)).send(QUEUE.task.addFollowUp, followUp);
 	return { taskId: row.taskId };
+}
+
+async function keepPending(ctx: OrganizationCommandContext, taskId: string, followUp: FollowUp): Promise<void> {
+	const held = await ctx.db.select({ n: count() }).from(pendingFollowUps).where(eq(pendingFollowUps.taskId, taskId)).get();
+	if ((held?.n ?? 0) >= LIMITS.PENDING_FOLLOW_UPS_PER_TASK) {
+		ctx.log.warn({ taskId, followUpId: followUp.id }, "pending follow-ups full for a virtual task; dropped (open the task to keep them all)");
+		return;
+	}
+	const [fresh] = await ctx.db
+		.insert(pendingFollowUps)
+		.values({ taskId, id: followUp.id, followUp: JSON.stringify(followUp), createdAt: followUp.createdAt })
+		.onConflictDoNothing()
+		.returning();
+	if (!fresh) return;
+	const summary = await ctx.db.select().from(taskSummaries).where(eq(taskSummaries.taskId, taskId)).get();
+	if (!summary) return;
+	ctx.outbox.audit({
+		kind: "task.follow_up_recorded",
+		actor: "system",
+		repoId: summary.repoId,
+		taskId,
+		payload: { kind: followUp.kind, author: followUp.author, path: followUp.path, line: followUp.line, url: followUp.url, pending: true },
+	});
+	// A virtual task's owner is the PR's author on GitHub: notify them when they are a member here.
+	const author = await ctx.db.select({ userId: members.userId }).from(members).where(eq(members.login, summary.ownerLogin)).get();
+	if (!author) return;
+	const title = followUp.kind === "changes_requested" ? `${followUp.author} requested changes` : `${followUp.author} commented`;
+	ctx.outbox.tellUser(author.userId, QUEUE.user.notify, {
+		orgId: ctx.orgId,
+		taskId,
+		kind: "pr_comment",
+		title: `${title} on ${summary.title}`.slice(0, 300),
+		body: followUp.body.slice(0, 4_000),
+		dedupeKey: `follow-up:${taskId}:${followUp.id}`,
+	});
 }
 
 const decisionSchema = z.object({

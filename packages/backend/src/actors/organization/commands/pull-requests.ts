@@ -8,7 +8,7 @@ import { z } from "zod";
 import { newTaskId } from "../../../domain/ids.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { readSettings } from "../reads.ts";
-import { repos, taskIndex, taskSummaries } from "../schema.ts";
+import { pendingFollowUps, repos, taskIndex, taskSummaries } from "../schema.ts";
 import { fromSummaryRow, summaryRow } from "../summaries.ts";
 
 const schema = z.object({ repoFullName: z.string(), pulls: z.array(pullRequestSchema), complete: z.boolean() });
@@ -68,14 +68,14 @@ async function applyOne(ctx: OrganizationCommandContext, env: PullEnv, pr: PullR
 	const row = await ctx.db.select().from(taskSummaries).where(eq(taskSummaries.taskId, index.taskId)).get();
 	if (!row) return;
 	const before = fromSummaryRow(row);
-	const next: TaskSummary = { ...before, prState: pr.state, prNumber: pr.number, prUrl: pr.url };
+	const next: TaskSummary = { ...before, prState: pr.state, prNumber: pr.number, prUrl: pr.url, headSha: pr.headSha ?? before.headSha };
 	// A virtual task follows its PR; a real task's status belongs to its actor (step 5 archives it).
 	if (index.virtual === 1) {
 		next.title = pr.title;
 		if (closed && env.archiveOnPrClose) next.status = "archived";
 		else if (before.status === "archived") next.status = "idle";
 	}
-	const same = (["prState", "prNumber", "prUrl", "title", "status"] as const).every((k) => before[k] === next[k]);
+	const same = (["prState", "prNumber", "prUrl", "title", "status", "headSha"] as const).every((k) => before[k] === next[k]);
 	if (same) return;
 	next.updatedAt = Math.max(pr.updatedAt, before.updatedAt);
 	await commitChange(ctx, "pull-request", async (tx) => {
@@ -122,6 +122,7 @@ async function createVirtual(ctx: OrganizationCommandContext, repoId: string, pu
 		prNumber: pr.number,
 		prUrl: pr.url,
 		reviewDecision: null,
+		headSha: pr.headSha ?? null,
 		version: 1,
 	}));
 	await commitChange(ctx, "virtual-tasks", async (tx) => {
@@ -182,5 +183,7 @@ export async function claimTask(ctx: OrganizationCommandContext, body: unknown):
 		.set({ virtual: 0 })
 		.where(and(eq(taskIndex.taskId, taskId), eq(taskIndex.virtual, 1)))
 		.returning({ taskId: taskIndex.taskId });
+	// The task read its pending follow-ups with its seed; they are its own now.
+	await ctx.db.delete(pendingFollowUps).where(eq(pendingFollowUps.taskId, taskId));
 	return { claimed: rows.length > 0 };
 }

@@ -38,6 +38,13 @@ export default {
 				"when": 1795430622292,
 				"tag": "0004_review_decision",
 				"breakpoints": true
+			},
+			{
+				"idx": 5,
+				"version": "6",
+				"when": 1795435968955,
+				"tag": "0005_branch_heads_pending_follow_ups",
+				"breakpoints": true
 			}
 		]
 	},
@@ -46,6 +53,7 @@ export default {
 		"m0001": "CREATE TABLE `members` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`login` text NOT NULL,\n\t`avatar_url` text,\n\t`role` text NOT NULL,\n\t`joined_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `org_profile` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`login` text NOT NULL,\n\t`name` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`avatar_url` text,\n\t`installation` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `owner_login` text DEFAULT '' NOT NULL;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `owner_avatar_url` text;",
 		"m0002": "CREATE TABLE `github_status` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`status` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `repos` ADD `github_full_name` text;--> statement-breakpoint\nALTER TABLE `repos` ADD `github_generation` integer;--> statement-breakpoint\nALTER TABLE `task_index` ADD `virtual` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `pr_number` integer;--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `pr_url` text;",
 		"m0003": "CREATE TABLE `org_settings` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`settings` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n",
-		"m0004": "ALTER TABLE `task_summaries` ADD `review_decision` text;"
+		"m0004": "ALTER TABLE `task_summaries` ADD `review_decision` text;",
+		"m0005": "CREATE TABLE `pending_follow_ups` (\n\t`task_id` text NOT NULL,\n\t`id` text NOT NULL,\n\t`follow_up` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`task_id`, `id`)\n);\n--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `head_sha` text;"
 	}
 };
