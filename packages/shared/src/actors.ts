@@ -7,6 +7,7 @@ export const ACTOR = {
 	user: "user",
 	authIndex: "authIndex",
 	githubData: "githubData",
+	sandbox: "sandbox",
 } as const;
 
 export const organizationKey = (orgId: string): string[] => [orgId];
@@ -14,6 +15,8 @@ export const taskKey = (orgId: string, taskId: string): string[] => [orgId, task
 export const auditLogKey = (orgId: string): string[] => [orgId];
 export const userKey = (userId: string): string[] => [userId];
 export const githubDataKey = (orgId: string): string[] => [orgId];
+/** One sandbox actor per task: it keeps the task's agent sessions and transcripts across sandboxes. */
+export const sandboxKey = (orgId: string, taskId: string): string[] => [orgId, taskId];
 /** The app-level auth index is a single actor. */
 export const AUTH_INDEX_KEY: string[] = ["app"];
 
@@ -42,6 +45,8 @@ export const QUEUE = {
 		sync: "githubData.sync",
 		syncPulls: "githubData.syncPulls",
 		syncMembers: "githubData.syncMembers",
+		createPullRequest: "githubData.createPullRequest",
+		mergePullRequest: "githubData.mergePullRequest",
 	},
 	task: {
 		initialize: "task.initialize",
@@ -51,6 +56,29 @@ export const QUEUE = {
 		setStatus: "task.setStatus",
 		setOwner: "task.setOwner",
 		addFollowUp: "task.addFollowUp",
+		createSession: "task.createSession",
+		sendMessage: "task.sendMessage",
+		stopSession: "task.stopSession",
+		renameSession: "task.renameSession",
+		closeSession: "task.closeSession",
+		respondPermission: "task.respondPermission",
+		sendFollowUps: "task.sendFollowUps",
+		applySession: "task.applySession",
+		applyChanges: "task.applyChanges",
+		gitAction: "task.gitAction",
+		applyGitResult: "task.applyGitResult",
+		kill: "task.kill",
+	},
+	sandbox: {
+		openSession: "sandbox.openSession",
+		prompt: "sandbox.prompt",
+		cancel: "sandbox.cancel",
+		respondPermission: "sandbox.respondPermission",
+		closeSession: "sandbox.closeSession",
+		recordEvents: "sandbox.recordEvents",
+		turnEnded: "sandbox.turnEnded",
+		git: "sandbox.git",
+		release: "sandbox.release",
 	},
 	auditLog: {
 		append: "auditLog.append",
@@ -75,6 +103,14 @@ export const EVENT = {
 	organizationUpdated: "organizationUpdated",
 	taskUpdated: "taskUpdated",
 	userUpdated: "userUpdated",
+	/** Task actor: a session's record changed (status, name …). */
+	sessionUpdated: "sessionUpdated",
+	/** Task actor: a git action finished (push, PR, merge, revert) or the changes summary moved. */
+	gitResult: "gitResult",
+	changesUpdated: "changesUpdated",
+	/** Sandbox actor: new transcript events of a session; the sandbox's state. */
+	sessionEvents: "sessionEvents",
+	sandboxUpdated: "sandboxUpdated",
 } as const;
 
 export const HTTP_PATH = {

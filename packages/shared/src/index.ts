@@ -13,3 +13,4 @@ export * from "./schemas/repo.ts";
 export * from "./schemas/task.ts";
 export * from "./schemas/user.ts";
 export * from "./parse.ts";
+export * from "./schemas/session.ts";
