@@ -16,6 +16,8 @@ if (!bun) {
 	process.exit(1);
 }
 
+// Without real agent credentials, sessions use the scripted test agent (deterministic, offline).
+const scripted = process.env.FOUNDRY_SCRIPTED_AGENT || (process.env.ANTHROPIC_API_KEY || process.env.OPENAI_API_KEY ? "false" : "true");
 const dataDir = process.env.FOUNDRY_DATA_DIR || join(process.env.XDG_DATA_HOME || join(homedir(), ".local/share"), "foundry");
 const simPort = process.env.FOUNDRY_GITHUB_SIM_PORT || "7790";
 const simUrl = `http://127.0.0.1:${simPort}`;
@@ -74,6 +76,7 @@ try {
 		FOUNDRY_GITHUB_APP_ID: String(app.id),
 		FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 		FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
+		FOUNDRY_SCRIPTED_AGENT: scripted,
 	}, /Foundry backend ready on/);
 	await fetch(`${simUrl}/_sim/app`, {
 		method: "PUT",
@@ -81,6 +84,9 @@ try {
 		body: JSON.stringify({ webhookUrl: `http://127.0.0.1:${process.env.FOUNDRY_PORT || "7741"}/v1/webhooks/github`, webhookSecret: app.webhookSecret }),
 	});
 	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world)`);
+	if (scripted === "true") {
+		console.log("Agents: the scripted test agent stands in for agent 'pi' and is the default (FOUNDRY_SCRIPTED_AGENT=false to offer only real agents; `pnpm foundry agents` lists them)");
+	}
 	console.log("Sign in: `pnpm foundry login` (approve as octocat or hubot in the simulator's page)");
 } catch (err) {
 	await shutdown(err.message, 1);

@@ -49,6 +49,16 @@ const envSchema = z.object({
 	FOUNDRY_GITHUB_SYNC_INTERVAL_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(3_600_000),
 	FOUNDRY_AUTH_CACHE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).max(300_000).default(10_000),
 	FOUNDRY_TRUSTED_ORIGINS: optionalText,
+	// Sandboxes (step 5): where agents run. local = one sandbox-agent server process per sandbox.
+	FOUNDRY_SANDBOX_PROVIDER: z.enum(["local", "docker", "e2b", "daytona"], { error: "must be local, docker, e2b or daytona" }).default("local"),
+	FOUNDRY_SANDBOX_DIR: optionalText,
+	FOUNDRY_SANDBOX_DOCKER_IMAGE: optionalText,
+	FOUNDRY_SANDBOX_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int().min(1_000).max(600_000).default(60_000),
+	// The scripted test agent stands in for agent `pi` (tests and `pnpm dev`; never in production by default).
+	FOUNDRY_SCRIPTED_AGENT: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
+	FOUNDRY_DEFAULT_AGENT: z.string().trim().min(1).default("claude"),
+	// Names of environment variables passed into sandboxes (agent credentials); values are never logged.
+	FOUNDRY_AGENT_ENV: z.string().default("ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY"),
 });
 
 export interface Config {
@@ -70,9 +80,23 @@ export interface Config {
 	};
 	publicUrl: string;
 	auth: { secret: string | undefined; cacheMs: number; trustedOrigins: string[] };
+	sandbox: SandboxConfig;
 	engine:
 		| { mode: "local"; port: number }
 		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
+}
+
+export interface SandboxConfig {
+	provider: "local" | "docker" | "e2b" | "daytona";
+	/** Working directories of local sandboxes. */
+	dir: string;
+	dockerImage: string | undefined;
+	/** Upper bound of any single call into sandbox-agent (health, session open, git). */
+	timeoutMs: number;
+	scriptedAgent: boolean;
+	defaultAgent: string;
+	/** Agent credentials passed into sandboxes (name → value), from the backend's environment. */
+	agentEnv: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +157,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 					namespace: e.FOUNDRY_ENGINE_NAMESPACE,
 				}
 			: { mode: "local", port: e.FOUNDRY_ENGINE_PORT },
+		sandbox: sandboxConfig(e, env),
+	};
+}
+
+function sandboxConfig(e: z.infer<typeof envSchema>, env: Record<string, string | undefined>): SandboxConfig {
+	const missing = (name: string) => new ConfigError(`invalid configuration: ${name} is required with FOUNDRY_SANDBOX_PROVIDER=${e.FOUNDRY_SANDBOX_PROVIDER}`);
+	if (e.FOUNDRY_SANDBOX_PROVIDER === "docker" && !e.FOUNDRY_SANDBOX_DOCKER_IMAGE) throw missing("FOUNDRY_SANDBOX_DOCKER_IMAGE");
+	if (e.FOUNDRY_SANDBOX_PROVIDER === "e2b" && !env.E2B_API_KEY) throw missing("E2B_API_KEY");
+	if (e.FOUNDRY_SANDBOX_PROVIDER === "daytona" && !env.DAYTONA_API_KEY) throw missing("DAYTONA_API_KEY");
+	const agentEnv: Record<string, string> = {};
+	for (const name of e.FOUNDRY_AGENT_ENV.split(",").map((n) => n.trim()).filter(Boolean)) {
+		const value = env[name];
+		if (value) agentEnv[name] = value;
+	}
+	const dataDir = e.FOUNDRY_DATA_DIR ?? defaultDataDir(env);
+	return {
+		provider: e.FOUNDRY_SANDBOX_PROVIDER,
+		dir: e.FOUNDRY_SANDBOX_DIR ?? join(dataDir, "sandboxes"),
+		dockerImage: e.FOUNDRY_SANDBOX_DOCKER_IMAGE,
+		timeoutMs: e.FOUNDRY_SANDBOX_TIMEOUT_MS,
+		scriptedAgent: e.FOUNDRY_SCRIPTED_AGENT === "true",
+		defaultAgent: e.FOUNDRY_SCRIPTED_AGENT === "true" && !env.FOUNDRY_DEFAULT_AGENT ? "pi" : e.FOUNDRY_DEFAULT_AGENT,
+		agentEnv,
 	};
 }

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
 		throw err;
 	}
 	const log = createLogger(config.logLevel);
+	// sandbox-agent's SDK can reject in the background when a sandbox dies mid-request: log it, never crash.
+	process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
 	const backend = await startBackend(config, log);
 	const engine = config.engine.mode === "local" ? `embedded engine on port ${config.engine.port}` : "external engine";
 	log.debug({ url: backend.url, dataDir: config.dataDir, engineMode: config.engine.mode }, "ready");
@@ -35,6 +37,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+	if (err instanceof ConfigError) {
+		console.error(`foundry: ${err.message}`);
+		process.exit(78);
+	}
 	console.error("foundry: failed to start:", err instanceof Error ? err.message : err);
 	process.exit(1);
 });

@@ -3,14 +3,17 @@ import { setup } from "rivetkit";
 import type { Client } from "rivetkit/client";
 import { auditLogActor } from "./actors/audit-log/index.ts";
 import { authIndexActor } from "./actors/auth-index/index.ts";
+import { githubDataActor } from "./actors/github-data/index.ts";
+import { organizationActor } from "./actors/organization/index.ts";
+import { sandboxActor } from "./actors/sandbox/index.ts";
 import type { ActorDeps } from "./actors/shared/deps.ts";
 import type { RawPeerClient } from "./actors/shared/peers.ts";
-import type { AuthStoreClient } from "./auth/adapter.ts";
-import { organizationActor } from "./actors/organization/index.ts";
 import { taskActor } from "./actors/task/index.ts";
 import { userActor } from "./actors/user/index.ts";
-import { githubDataActor } from "./actors/github-data/index.ts";
 import type { GithubAppApi } from "./adapters/github-app.ts";
+import { agentCatalog, type SandboxProvider } from "./adapters/sandbox-agent.ts";
+import type { AuthStoreClient } from "./auth/adapter.ts";
+import type { SandboxConfig } from "./config.ts";
 
 export interface EngineOptions {
 	/** Locally spawned engine (the embedded default): its guard port. */
@@ -23,18 +26,26 @@ export interface EngineOptions {
 
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export function createActors(deps: ActorDeps & { githubApp?: GithubAppApi | null; syncIntervalMs?: number }) {
+export interface RegistryDeps extends ActorDeps {
+	githubApp?: GithubAppApi | null;
+	syncIntervalMs?: number;
+	sandboxProvider: SandboxProvider;
+	sandboxConfig: SandboxConfig;
+}
+
+export function createActors(deps: RegistryDeps) {
 	return {
-		organization: organizationActor(deps),
-		task: taskActor(deps),
+		organization: organizationActor({ ...deps, agents: agentCatalog(deps.sandboxProvider, deps.sandboxConfig) }),
+		task: taskActor({ ...deps, defaultAgent: deps.sandboxConfig.defaultAgent }),
 		auditLog: auditLogActor(deps),
 		user: userActor(deps),
 		authIndex: authIndexActor(deps),
 		githubData: githubDataActor({ ...deps, githubApp: deps.githubApp ?? null, syncIntervalMs: deps.syncIntervalMs ?? 0 }),
+		sandbox: sandboxActor(deps),
 	};
 }
 
-export function createRegistry(deps: ActorDeps & { githubApp?: GithubAppApi | null; syncIntervalMs?: number }, engine: EngineOptions) {
+export function createRegistry(deps: RegistryDeps, engine: EngineOptions) {
 	return setup({
 		use: createActors(deps),
 		noWelcome: true,

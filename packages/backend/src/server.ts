@@ -1,7 +1,11 @@
 // Starts everything one backend process runs: engine (embedded or external), actors, HTTP.
 // Returns a handle whose stop() shuts down in order: HTTP, actors, then the engine we started.
 import { mkdirSync } from "node:fs";
+import { HTTP_PATH } from "@foundry/shared";
 import type { Logger } from "pino";
+import { githubAppApi } from "./adapters/github-app.ts";
+import { createSandboxProvider } from "./adapters/sandbox-agent.ts";
+import { setupAuth } from "./auth/setup.ts";
 import type { Config } from "./config.ts";
 import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
 import { prepareEngineEnv } from "./engine/runtime-env.ts";
@@ -9,9 +13,6 @@ import { createApp } from "./http/app.ts";
 import type { WebhookDeps } from "./http/github-webhook.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
 import { createRegistry } from "./registry.ts";
-import { setupAuth } from "./auth/setup.ts";
-import { githubAppApi } from "./adapters/github-app.ts";
-import { HTTP_PATH } from "@foundry/shared";
 import { VERSION } from "./version.ts";
 
 export interface RunningBackend {
@@ -66,8 +67,11 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		websocket: bridgeHandler(log),
 	});
 
+	const sandboxProvider = await createSandboxProvider(config.sandbox, log.child({ component: "sandbox" }));
 	const registry = createRegistry(
 		{
+			sandboxProvider,
+			sandboxConfig: config.sandbox,
 			logger: log,
 			internalParams: authSetup.resolver.internalParams,
 			principals: authSetup.resolver,
@@ -91,6 +95,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		await server.stop(true);
 		await authSetup.dispose();
 		await registry.shutdown();
+		await sandboxProvider.stopAll();
 		await stopEngine();
 		throw err;
 	}
@@ -105,6 +110,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		await server.stop(true);
 		await authSetup.dispose();
 		await registry.shutdown();
+		await sandboxProvider.stopAll();
 		await stopEngine();
 		log.info("stopped");
 	}

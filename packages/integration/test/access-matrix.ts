@@ -19,6 +19,8 @@ export function definedActions(): Record<string, string[]> {
 		principals: {} as Deps["principals"],
 		github: {} as Deps["github"],
 		secrets: {} as Deps["secrets"],
+		sandboxProvider: {} as Deps["sandboxProvider"],
+		sandboxConfig: {} as Deps["sandboxConfig"],
 	});
 	return Object.fromEntries(Object.entries(actors).map(([name, def]) => [name, Object.keys(def.config.actions ?? {}).sort()]));
 }
@@ -70,6 +72,7 @@ export interface Fixtures {
 
 type ArgsFn = (t: Target, f: Fixtures) => unknown[];
 const none: ArgsFn = () => [];
+const NO_SESSION = "s_matrix0000";
 const taskRef = (t: Target) => ({ orgId: t.user?.login ?? "", taskId: "t_matrix0001" });
 
 /**
@@ -90,6 +93,8 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		listMembers: none,
 		updateSettings: (): unknown[] => [{ archiveOnPrClose: true }],
 		ping: none,
+		prune: (): unknown[] => [{ olderThanDays: 3650, dryRun: true }],
+		listAgents: none,
 		getTaskSeed: none,
 		getMember: none,
 	},
@@ -101,7 +106,26 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		setStatus: () => [{ status: "running" }],
 		setOwner: (t) => [{ userId: t.ownerId }],
 		listFollowUps: none,
+		// Session and git actions get arguments that are refused after the access check (unknown
+		// session, strict input), so the matrix never provisions a sandbox.
+		listSessions: none,
+		createSession: () => [{ bogus: true }],
+		sendMessage: () => [{ sessionId: NO_SESSION, text: "hi" }],
+		stopSession: () => [{ sessionId: NO_SESSION }],
+		renameSession: () => [{ sessionId: NO_SESSION, name: "x" }],
+		closeSession: () => [{ sessionId: NO_SESSION }],
+		respondPermission: () => [{ sessionId: NO_SESSION, requestId: "r", reply: "once" }],
+		sendFollowUps: () => [{ sessionId: NO_SESSION }],
+		getChanges: none,
+		getDiff: (): unknown[] => [{}],
+		lastGitResults: none,
+		push: () => ["unexpected argument"],
+		publishPr: () => [{ bogus: true }],
+		mergePr: () => [{ method: "bogus" }],
+		revertFile: (): unknown[] => [{}],
+		kill: none,
 	},
+	sandbox: { transcript: () => [{ sessionId: NO_SESSION }], getSandbox: none },
 	auditLog: { list: (): unknown[] => [{}] },
 	githubData: { getStatus: none, requestSync: none, scheduleSync: none, scheduledSync: none },
 	user: {
@@ -124,6 +148,8 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		authUpdate: none,
 		authDelete: none,
 		principal: none,
+		githubToken: none,
+		agentDefaults: none,
 	},
 	authIndex: { lookup: none, put: none, remove: none, recordCreate: none, recordFind: none, recordUpdate: none, recordDelete: none },
 };

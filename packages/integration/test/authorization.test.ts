@@ -47,7 +47,7 @@ const signIn = async (login: string) => (await signInRetrying(backend, login)).s
 async function taskIn(token: string, org: string): Promise<string> {
 	const client = backend.clientFor(token, org);
 	fixtures.repoIdByOrg[org] ??= (await client.repos.add(`https://example.com/${org}/matrix`)).id;
-	const { id } = await client.tasks.create({ repo: fixtures.repoIdByOrg[org] ?? "", prompt: "matrix fixture", requestId: `matrix-${org}-${token.slice(0, 8)}` });
+	const { id } = await client.tasks.create({ repo: fixtures.repoIdByOrg[org] ?? "", prompt: "matrix fixture", requestId: `matrix-${org}-${token.slice(0, 8)}`, startSession: false });
 	// Start the actors the matrix calls (tasks start lazily, audit logs on first use), so that the
 	// matrix measures access rules, not actor creation.
 	await eventually(async () => (await client.tasks.get(id)).id, 60_000);
@@ -68,6 +68,9 @@ beforeAll(async () => {
 	const [t2, t3] = await Promise.all([taskIn(hubot.token, "acme"), taskIn(octocat.token, "octocat")]);
 	// Start the github-data actors too, so the matrix measures rules, not actor creation.
 	for (const org of ["acme", "octocat"]) await eventually(async () => backend.clientFor(octocat.token, org).github.status(), 60_000);
+	for (const [org, task] of [["acme", t1], ["octocat", t3]] as const) {
+		await eventually(async () => raw.handle("sandbox", [org, task], { token: octocat.token }).action({ name: "getSandbox", args: [] }), 60_000);
+	}
 	const userTarget = (w: Who): Target => ({ label: `user ${w.login}`, actor: "user", key: [w.userId], user: { userId: w.userId, login: w.login } });
 	targets = [
 		{ label: "organization acme", actor: "organization", key: ["acme"], org: "acme" },
@@ -75,6 +78,8 @@ beforeAll(async () => {
 		{ label: "task acme/T1 (octocat's)", actor: "task", key: ["acme", t1], org: "acme", taskId: t1, ownerId: octocat.userId },
 		{ label: "task acme/T2 (hubot's)", actor: "task", key: ["acme", t2], org: "acme", taskId: t2, ownerId: hubot.userId },
 		{ label: "task octocat/T3", actor: "task", key: ["octocat", t3], org: "octocat", taskId: t3, ownerId: octocat.userId },
+		{ label: "sandbox acme/T1", actor: "sandbox", key: ["acme", t1], org: "acme", taskId: t1 },
+		{ label: "sandbox octocat/T3", actor: "sandbox", key: ["octocat", t3], org: "octocat", taskId: t3 },
 		{ label: "auditLog acme", actor: "auditLog", key: ["acme"], org: "acme" },
 		{ label: "auditLog octocat", actor: "auditLog", key: ["octocat"], org: "octocat" },
 		{ label: "githubData acme", actor: "githubData", key: ["acme"], org: "acme" },
@@ -201,7 +206,11 @@ describe("every action × every kind of caller", () => {
 	it("cross-organization: a member of acme naming octocat's organization, audit log or task is FORBIDDEN", () => {
 		const cross = (c: Case) => c.caller === hubot.name && c.target.org === "octocat";
 		expect(count(cross)).toBe(
-			Object.keys(ACCESS.organization).length + Object.keys(ACCESS.task).length + Object.keys(ACCESS.auditLog).length + Object.keys(ACCESS.githubData).length,
+			Object.keys(ACCESS.organization).length +
+				Object.keys(ACCESS.task).length +
+				Object.keys(ACCESS.auditLog).length +
+				Object.keys(ACCESS.githubData).length +
+				Object.keys(ACCESS.sandbox).length,
 		);
 		expect(failures(cross)).toEqual([]);
 	});
@@ -229,7 +238,7 @@ const publish = (h: RawHandle, name: string, body: unknown) => outcome(() => h.s
 describe("queues and events", () => {
 	it("clients cannot publish to any queue, even with a member's or admin's credentials", async () => {
 		const task = targets.find((t) => t.actor === "task" && t.ownerId === hubot.userId);
-		const keys: Record<keyof typeof QUEUE, string[]> = { organization: ["acme"], task: task?.key ?? [], auditLog: ["acme"], user: [hubot.userId], githubData: ["acme"] };
+		const keys: Record<keyof typeof QUEUE, string[]> = { organization: ["acme"], task: task?.key ?? [], auditLog: ["acme"], user: [hubot.userId], githubData: ["acme"], sandbox: task?.key ?? [] };
 		const sends = (Object.keys(QUEUE) as Array<keyof typeof QUEUE>).flatMap((actor) =>
 			Object.values(QUEUE[actor]).flatMap((name) =>
 				[hubot, octocat]

@@ -93,8 +93,8 @@ describe("foundry CLI", () => {
 		expect(await json(["github", "sync"])).toEqual({ queued: true });
 		const members = await json<Array<{ login: string; role: string }>>(["member", "list"]);
 		expect(members).toContainEqual(expect.objectContaining({ login: "octocat", role: "admin" }));
-		expect(await json(["settings", "set", "archive-on-pr-close", "off"])).toEqual({ archiveOnPrClose: false });
-		expect(await json(["settings", "set", "archive-on-pr-close", "on"])).toEqual({ archiveOnPrClose: true });
+		expect(await json(["settings", "set", "archive-on-pr-close", "off"])).toEqual({ archiveOnPrClose: false, autoSendFollowUps: false });
+		expect(await json(["settings", "set", "archive-on-pr-close", "on"])).toEqual({ archiveOnPrClose: true, autoSendFollowUps: false });
 		const bad = await runCli(["settings", "set", "archive-on-pr-close", "maybe"], env);
 		expect(bad.code).toBe(2);
 		const unknown = await runCli(["settings", "set", "colour", "on"], env);

@@ -172,7 +172,7 @@ describe("organization settings", () => {
 		await createRepo(backend.sim, "acme", "keep", ["feature/keep"]);
 		await client.github.sync();
 		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/keep") ? true : undefined), 30_000);
-		expect(await client.settings.update({ archiveOnPrClose: false })).toEqual({ archiveOnPrClose: false });
+		expect(await client.settings.update({ archiveOnPrClose: false })).toEqual({ archiveOnPrClose: false, autoSendFollowUps: false });
 		await expect(client.settings.update({ nonsense: 1 } as never)).rejects.toMatchObject({ code: "INVALID_INPUT" });
 		try {
 			const number = await openPull(gh, "acme", "keep", "feature/keep", "Keep me");
@@ -180,7 +180,7 @@ describe("organization settings", () => {
 			await gh.rest.pulls.update({ owner: "acme", repo: "keep", pull_number: number, state: "closed" });
 			const closed = await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prState === "closed"));
 			expect(closed.status).toBe("idle");
-			expect((await snapshot()).settings).toEqual({ archiveOnPrClose: false });
+			expect((await snapshot()).settings).toEqual({ archiveOnPrClose: false, autoSendFollowUps: false });
 		} finally {
 			await client.settings.update({ archiveOnPrClose: true });
 		}

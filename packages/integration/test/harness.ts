@@ -125,6 +125,8 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			FOUNDRY_GITHUB_APP_ID: String(app.id),
 			FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 			FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
+			// Sessions run the scripted test agent (agent id pi) in local sandboxes under the data dir.
+			FOUNDRY_SCRIPTED_AGENT: "true",
 			...opts.env,
 		},
 		stdio: ["ignore", "pipe", "pipe"],

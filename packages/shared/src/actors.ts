@@ -39,6 +39,7 @@ export const QUEUE = {
 		claimTask: "organization.claimTask",
 		applyBranchPush: "organization.applyBranchPush",
 		updateSettings: "organization.updateSettings",
+		pruneTasks: "organization.pruneTasks",
 	},
 	githubData: {
 		webhook: "githubData.webhook",

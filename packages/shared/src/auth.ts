@@ -117,6 +117,7 @@ export const ACCESS = {
 		authDelete: "internal",
 		principal: "internal",
 		githubToken: "internal",
+		agentDefaults: "internal",
 	},
 	githubData: {
 		getStatus: "member",

@@ -1,7 +1,8 @@
 // The GitHub adapter: the only module that builds Octokit clients. Base URLs come from
 // configuration (github.com, GitHub Enterprise Server, or the local simulator).
-import { Octokit } from "@octokit/rest";
+
 import { FoundryError, type InstallationStatus, type Role } from "@foundry/shared";
+import { Octokit } from "@octokit/rest";
 
 export interface GithubConfig {
 	webUrl: string;
@@ -33,7 +34,25 @@ export interface GithubUserApi {
 	primaryEmail(token: string): Promise<string | null>;
 	/** The user's personal account and every organization they belong to, with role and App status. */
 	accounts(token: string): Promise<{ identity: GithubIdentity; accounts: GithubAccountAccess[] }>;
+	/** Opens a PR as the user (their permission on the repository decides). */
+	createPull(token: string, pr: NewPull): Promise<{ number: number; url: string }>;
+	/** Merges the open PR whose head is `head`, as the user. */
+	mergePull(token: string, m: { repoFullName: string; head: string; method: "merge" | "squash" | "rebase" }): Promise<{ number: number; sha: string }>;
 }
+
+export interface NewPull {
+	repoFullName: string;
+	head: string;
+	base: string;
+	title: string;
+	body: string;
+	draft: boolean;
+}
+
+const split = (fullName: string) => {
+	const [owner = "", repo = ""] = fullName.split("/");
+	return { owner, repo };
+};
 
 const TIMEOUT_MS = 15_000;
 
@@ -84,6 +103,21 @@ export function githubUserApi(config: GithubConfig): GithubUserApi {
 			}
 			return { identity: me, accounts };
 		},
+		async createPull(token, pr) {
+			const { owner, repo } = split(pr.repoFullName);
+			const gh = octokit(token);
+			const { data } = await upstream(() => gh.rest.pulls.create({ owner, repo, head: pr.head, base: pr.base, title: pr.title, body: pr.body, draft: pr.draft }));
+			return { number: data.number, url: data.html_url };
+		},
+		async mergePull(token, m) {
+			const { owner, repo } = split(m.repoFullName);
+			const gh = octokit(token);
+			const { data: open } = await upstream(() => gh.rest.pulls.list({ owner, repo, state: "open", head: `${owner}:${m.head}`, per_page: 1 }));
+			const pr = open[0];
+			if (!pr) throw new FoundryError("PRECONDITION_FAILED", `no open pull request for ${m.head} on ${m.repoFullName}`);
+			const { data } = await upstream(() => gh.rest.pulls.merge({ owner, repo, pull_number: pr.number, merge_method: m.method }));
+			return { number: pr.number, sha: data.sha };
+		},
 	};
 }
 
@@ -98,12 +132,13 @@ export async function upstream<T>(run: () => Promise<T>): Promise<T> {
 		const status = (err as { status?: unknown }).status;
 		const message = err instanceof Error ? err.message : String(err);
 		if (status === 401) throw new FoundryError("UNAUTHORIZED", `GitHub refused the credentials: ${message}`);
-		if (status === 403 || status === 429) {
-			const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+		const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+		if (status === 429 || (status === 403 && headers["x-ratelimit-remaining"] === "0")) {
 			const reset = Number(headers["x-ratelimit-reset"]);
 			const details = Number.isFinite(reset) && reset > 0 ? { resetAt: reset * 1000 } : undefined;
 			throw new FoundryError("RATE_LIMITED", `GitHub: ${message}`, details);
 		}
+		if (status === 403) throw new FoundryError("FORBIDDEN", `GitHub: ${message}`);
 		throw new FoundryError("UPSTREAM_FAILED", `GitHub request failed${typeof status === "number" ? ` (${status})` : ""}: ${message}`);
 	}
 }

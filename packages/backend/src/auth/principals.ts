@@ -4,8 +4,8 @@
 import {
 	API_TOKEN_PREFIX,
 	AUTH_INDEX_KEY,
-	connParamsSchema,
 	type ConnParams,
+	connParamsSchema,
 	type Principal,
 	userKey,
 } from "@foundry/shared";

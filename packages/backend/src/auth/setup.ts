@@ -1,19 +1,20 @@
 // Builds the auth side of the backend from configuration: the secret, the principal resolver,
 // Better Auth over actor storage, and the GitHub adapter actors use for the user's own calls.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
 import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Principal } from "@foundry/shared";
 import type { Logger } from "pino";
 import { createClient } from "rivetkit/client";
 import { type GithubUserApi, githubUserApi } from "../adapters/github.ts";
 import type { Config } from "../config.ts";
+import { sessionFromCookie } from "../http/session-params.ts";
 import type { AppRegistry } from "../registry.ts";
 import { AuthStore, type AuthStoreClient } from "./adapter.ts";
 import { createAuth, type FoundryAuth } from "./better-auth.ts";
 import { deriveInternalCredential } from "./credentials.ts";
 import { PrincipalResolver } from "./principals.ts";
-import type { Principal } from "@foundry/shared";
-import { sessionFromCookie } from "../http/session-params.ts";
 import { type SecretBox, secretBox } from "./secret-box.ts";
 
 export interface AuthSetup {

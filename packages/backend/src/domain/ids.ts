@@ -11,5 +11,6 @@ export function randomBase36(length: number): string {
 }
 
 export const newTaskId = (): string => `t_${randomBase36(10)}`;
+export const newSessionId = (): string => `s_${randomBase36(10)}`;
 export const newRepoId = (): string => `r_${randomBase36(10)}`;
 export const newEventId = (): string => `e_${randomBase36(16)}`;

@@ -56,3 +56,8 @@ function parseLocalPath(raw: string): RepoLocation {
 function truncate(s: string): string {
 	return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
+
+/** `owner/name` of a repository's web or clone URL (`https://host/owner/name[.git]`). */
+export function repoFullName(url: string): string {
+	return new URL(url).pathname.replace(/^\/+|\.git$|\/+$/g, "");
+}

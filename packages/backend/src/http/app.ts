@@ -5,9 +5,9 @@ import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { FoundryAuth } from "../auth/better-auth.ts";
 import { mountAuth } from "./auth-routes.ts";
-import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
 import { errorResponse, handleError } from "./errors.ts";
-import { healthRoute, type HealthDeps } from "./health.ts";
+import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
+import { type HealthDeps, healthRoute } from "./health.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
 
 export interface AppEnv {

@@ -18,6 +18,21 @@ export const AUDIT_KINDS = [
 	"task.follow_up_recorded",
 	"organization.settings_changed",
 	"task.branch_pushed",
+	"session.created",
+	"session.ready",
+	"session.message_sent",
+	"session.stopped",
+	"session.renamed",
+	"session.closed",
+	"session.failed",
+	"session.turn_ended",
+	"session.permission_answered",
+	"sandbox.provisioned",
+	"sandbox.expired",
+	"sandbox.released",
+	"task.git_action",
+	"task.killed",
+	"task.pruned",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

@@ -39,10 +39,12 @@ export interface OrganizationAccount {
 export const organizationSettingsSchema = z.object({
 	/** Archive a task when its PR is merged or closed on GitHub. */
 	archiveOnPrClose: z.boolean(),
+	/** Send new PR review comments and change requests to the task's agent automatically. */
+	autoSendFollowUps: z.boolean(),
 });
 export type OrganizationSettings = z.infer<typeof organizationSettingsSchema>;
 export const updateSettingsInputSchema = organizationSettingsSchema.partial().strict();
-export const DEFAULT_SETTINGS: OrganizationSettings = { archiveOnPrClose: true };
+export const DEFAULT_SETTINGS: OrganizationSettings = { archiveOnPrClose: true, autoSendFollowUps: false };
 
 export type OrganizationChange =
 	| { type: "settings"; settings: OrganizationSettings }

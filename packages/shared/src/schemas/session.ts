@@ -167,3 +167,11 @@ export interface SessionEventsPayload {
 	sessionId: string;
 	events: TranscriptEvent[];
 }
+
+/** Internal (never sent to clients): who git acts as in a sandbox — the task owner's token and identity. */
+export interface GitIdentity {
+	token: string;
+	login: string;
+	name: string;
+	email: string;
+}

@@ -23,6 +23,10 @@ export const createTaskInputSchema = z.object({
 	branch: z.string().trim().min(1, "branch must not be empty").max(LIMITS.BRANCH_MAX).optional(),
 	/** Idempotency key: a retried create with the same id returns the same task. */
 	requestId: requestIdSchema.optional(),
+	/** Start the first agent session with the prompt (default true). */
+	startSession: z.boolean().optional(),
+	agent: z.string().trim().min(1).max(64).optional(),
+	model: z.string().trim().min(1).max(128).optional(),
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 

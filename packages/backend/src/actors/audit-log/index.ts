@@ -2,9 +2,9 @@
 import { ACCESS, ACTOR, listAuditInputSchema, parseInput, QUEUE } from "@foundry/shared";
 import { actor } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
+import { withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
-import { withAccess } from "../shared/access.ts";
 import { peers, reportRuntimeIssue } from "../shared/peers.ts";
 import { appendEvents } from "./commands/append.ts";
 import { auditLogDatabase } from "./database.ts";

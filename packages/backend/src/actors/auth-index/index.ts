@@ -4,6 +4,7 @@
 // Auth operations are actions (never queued behind long commands); every one is internal.
 import { ACCESS, ACTOR, parseInput } from "@foundry/shared";
 import { actor } from "rivetkit";
+import { z } from "zod";
 import { RecordStore } from "../../auth/record-store.ts";
 import type { WhereClause } from "../../auth/where.ts";
 import { withAccess } from "../shared/access.ts";
@@ -12,7 +13,6 @@ import { authIndexDatabase } from "./database.ts";
 import { type IndexHit, indexEntrySchema, indexQuerySchema, indexRemovalSchema, recordQuerySchema } from "./entries.ts";
 import { records } from "./schema.ts";
 import { lookup, put, remove } from "./store.ts";
-import { z } from "zod";
 
 const recordSchema = z.record(z.string(), z.unknown());
 const createSchema = z.object({ model: z.string(), data: recordSchema });

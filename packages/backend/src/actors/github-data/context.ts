@@ -2,6 +2,7 @@
 import { type GithubRepo, type GithubStatus, organizationKey, QUEUE } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { GithubUserApi } from "../../adapters/github.ts";
 import type { GithubAppApi, ListPage } from "../../adapters/github-app.ts";
 import type { PeerClient } from "../shared/peers.ts";
 import type { GithubDataDb } from "./database.ts";
@@ -14,6 +15,8 @@ export interface GithubDataContext {
 	log: Logger;
 	/** Null when the GitHub App is not configured. */
 	github: GithubAppApi | null;
+	/** GitHub as a user (their OAuth token): PRs opened and merged on their behalf. */
+	userApi: GithubUserApi | null;
 	/** Periodic reconciliation; 0 = off. */
 	syncIntervalMs: number;
 }

@@ -2,14 +2,15 @@
 // Full sync (repositories, open PRs, members) and webhooks; results are pushed to the organization,
 // which owns the index. It never creates task actors.
 import { ACCESS, ACTOR, type GithubStatus, organizationKey, parseInput, QUEUE } from "@foundry/shared";
-import { z } from "zod";
 import { actor } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
+import { z } from "zod";
 import type { GithubAppApi } from "../../adapters/github-app.ts";
 import { withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
+import { createPullRequest, mergePullRequest } from "./commands/pulls.ts";
 import { startSync, syncMembers, syncPulls } from "./commands/sync.ts";
 import { handleWebhook } from "./commands/webhook.ts";
 import { type GithubDataContext, readResume, readStatus } from "./context.ts";
@@ -32,6 +33,7 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		peers: peers(s, deps.internalParams),
 		log: log.child({ key: s.key }),
 		github: deps.githubApp,
+		userApi: deps.github,
 		syncIntervalMs: deps.syncIntervalMs,
 	});
 	const def = actor({
@@ -48,6 +50,8 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 					[QUEUE.githubData.sync]: (s, body) => startSync(context(s), body),
 					[QUEUE.githubData.syncPulls]: (s, body) => syncPulls(context(s), body),
 					[QUEUE.githubData.syncMembers]: (s, body) => syncMembers(context(s), body),
+					[QUEUE.githubData.createPullRequest]: (s, body) => createPullRequest(context(s), body),
+					[QUEUE.githubData.mergePullRequest]: (s, body) => mergePullRequest(context(s), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),

@@ -3,6 +3,7 @@
 import {
 	ACCESS,
 	ACTOR,
+	type AgentInfo,
 	addRepoInputSchema,
 	clearRuntimeIssuesInputSchema,
 	createTaskInputSchema,
@@ -11,40 +12,43 @@ import {
 	listTasksInputSchema,
 	type OrganizationMember,
 	type OrganizationSettings,
-	updateSettingsInputSchema,
 	type OrganizationSnapshot,
 	type OrganizationUpdatedEvent,
+	type PruneResult,
 	parseInput,
+	pruneInputSchema,
 	QUEUE,
 	type Repo,
 	type RuntimeIssue,
 	type TaskRecord,
 	type TaskSummary,
 	taskIdSchema,
+	updateSettingsInputSchema,
 } from "@foundry/shared";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import { z } from "zod";
+import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.ts";
 import { Outbox } from "../shared/outbox.ts";
 import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
-import { createTask } from "./commands/create-task.ts";
 import { applyBranchPush } from "./commands/branch-push.ts";
+import { createTask } from "./commands/create-task.ts";
 import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
+import { pruneTasks } from "./commands/prune.ts";
 import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
-import { updateSettings } from "./commands/settings.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
+import { updateSettings } from "./commands/settings.ts";
 import type { OrganizationCommandContext } from "./context.ts";
 import { organizationDatabase } from "./database.ts";
-import { readTaskSeed } from "./task-seed.ts";
 import { getMember, getSnapshot, getTaskSummary, listMembers, listRepos, listRuntimeIssues, listTasks } from "./reads.ts";
+import { readTaskSeed } from "./task-seed.ts";
 
 interface OrganizationStepLike {
 	key: string[];
@@ -64,7 +68,7 @@ function commandContext(s: OrganizationStepLike, env: CommandEnv, outbox: Outbox
 	};
 }
 
-export function organizationActor(deps: ActorDeps) {
+export function organizationActor(deps: ActorDeps & { agents: () => Promise<AgentInfo[]> }) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
 	const env: CommandEnv = { log, params: deps.internalParams };
 	const def = actor({
@@ -93,6 +97,7 @@ export function organizationActor(deps: ActorDeps) {
 					[QUEUE.organization.claimTask]: (s, body, o) => claimTask(commandContext(s, env, o), body),
 					[QUEUE.organization.applyBranchPush]: (s, body, o) => applyBranchPush(commandContext(s, env, o), body),
 					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
+					[QUEUE.organization.pruneTasks]: (s, body, o) => pruneTasks(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -138,6 +143,10 @@ export function organizationActor(deps: ActorDeps) {
 				const patch = parseInput(updateSettingsInputSchema, input);
 				return dispatch(c.queue, QUEUE.organization.updateSettings, { patch, actor: actorRefOf(c.conn) });
 			},
+			prune: (c, input: unknown): Promise<PruneResult> =>
+				dispatch(c.queue, QUEUE.organization.pruneTasks, { input: parseInput(pruneInputSchema, input), actor: actorRefOf(c.conn) }),
+			/** sandbox-agent's catalog: agents offered for sessions, installed and credentialed or not, with models. */
+			listAgents: (): Promise<AgentInfo[]> => deps.agents(),
 			/** Internal: the seed a task actor initialises itself from. */
 			getTaskSeed: (c, taskId: unknown): Promise<TaskRecord> =>
 				readTaskSeed(c.db, c.key[0] ?? "", parseInput(taskIdSchema, taskId, "task id")),

@@ -1,12 +1,12 @@
 // Read actions of the organization: everything is served from its own tables (no fan-out).
 import {
-	type ListTasksInput,
-	notFound,
 	DEFAULT_SETTINGS,
 	type GithubStatus,
-	type OrganizationSettings,
+	type ListTasksInput,
+	notFound,
 	type OrganizationAccount,
 	type OrganizationMember,
+	type OrganizationSettings,
 	type OrganizationSnapshot,
 	type Repo,
 	type RuntimeIssue,
@@ -17,7 +17,7 @@ import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
-import { githubStatus, members, orgSettings, orgProfile, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
+import { githubStatus, members, orgProfile, orgSettings, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
 import { fromSummaryRow } from "./summaries.ts";
 
 export async function listRepos(db: OrganizationDb): Promise<Repo[]> {

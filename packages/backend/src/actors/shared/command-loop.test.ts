@@ -1,8 +1,8 @@
 // The shared loop's contract, driven through a minimal workflow host (the loop is the unit here).
 import { FoundryError } from "@foundry/shared";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
 import type { WorkflowContext } from "rivetkit/workflow";
+import { describe, expect, it } from "vitest";
 import { type CommandLoopSpec, runCommandLoop } from "./command-loop.ts";
 
 interface Msg {

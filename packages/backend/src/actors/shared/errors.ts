@@ -1,7 +1,7 @@
 // Crossing the actor edge: FoundryError <-> RivetKit UserError, and the typed command result.
 import { type ErrorPayload, FoundryError, isErrorCode } from "@foundry/shared";
-import { UserError } from "rivetkit";
 import type { Logger } from "pino";
+import { UserError } from "rivetkit";
 
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 

@@ -5,8 +5,9 @@ import {
 	auditLogKey,
 	type ConnParams,
 	type ErrorPayload,
-	type OrganizationMember,
 	FoundryError,
+	type GitIdentity,
+	type OrganizationMember,
 	organizationKey,
 	QUEUE,
 	type TaskRecord,
@@ -30,6 +31,10 @@ interface OrganizationHandle extends PeerHandle {
 interface GithubDataHandle extends PeerHandle {
 	scheduleSync(input: { at: number; reason: string }): Promise<void>;
 }
+interface UserHandle extends PeerHandle {
+	githubToken(): Promise<GitIdentity>;
+	agentDefaults(): Promise<{ agent: string | null; model: string | null }>;
+}
 interface Opts {
 	params: ConnParams;
 }
@@ -44,7 +49,8 @@ export interface RawPeerClient {
 	githubData: { getOrCreate(key: string[], opts: Opts): GithubDataHandle };
 	task: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
-	user: { getOrCreate(key: string[], opts: Opts): PeerHandle };
+	user: { getOrCreate(key: string[], opts: Opts): UserHandle };
+	sandbox: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 }
 
 /** Peer handles that always present the backend's internal credential. */
@@ -53,7 +59,8 @@ export interface PeerClient {
 	githubData: { getOrCreate(key: string[]): GithubDataHandle };
 	task: { getOrCreate(key: string[]): PeerHandle };
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
-	user: { getOrCreate(key: string[]): PeerHandle };
+	user: { getOrCreate(key: string[]): UserHandle };
+	sandbox: { getOrCreate(key: string[]): PeerHandle };
 }
 
 export function peers(source: { client(): unknown }, params: ConnParams): PeerClient {
@@ -64,6 +71,7 @@ export function peers(source: { client(): unknown }, params: ConnParams): PeerCl
 		task: { getOrCreate: (key) => retrying(raw.task.getOrCreate(key, { params })) },
 		auditLog: { getOrCreate: (key) => retrying(raw.auditLog.getOrCreate(key, { params })) },
 		user: { getOrCreate: (key) => retrying(raw.user.getOrCreate(key, { params })) },
+		sandbox: { getOrCreate: (key) => retrying(raw.sandbox.getOrCreate(key, { params })) },
 	};
 }
 

@@ -1,5 +1,5 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, EVENT, type FollowUp, FoundryError, followUpSchema, organizationKey, QUEUE, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, type ChangesSummary, EVENT, type FollowUp, FoundryError, followUpSchema, type GitOpResult, organizationKey, QUEUE, type Session, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { toSummary } from "../../domain/task-summary.ts";
@@ -15,7 +15,12 @@ export interface TaskCommandContext {
 	peers: PeerClient;
 	outbox: Outbox;
 	log: Logger;
+	/** The agent new sessions use when neither the request nor the user's profile names one. */
+	defaultAgent: string;
 	broadcast(name: typeof EVENT.taskUpdated, payload: { task: TaskRecord }): void;
+	broadcastSession(session: Session): void;
+	broadcastGitResult(result: GitOpResult): void;
+	broadcastChanges(changes: ChangesSummary): void;
 }
 
 /** Enough to read the record: read actions have no peers or broadcast. */

@@ -3,11 +3,24 @@
 import {
 	ACCESS,
 	ACTOR,
+	type ChangesSummary,
+	createSessionInputSchema,
+	diffInputSchema,
 	EVENT,
 	type FollowUp,
+	type GitOpResult,
+	mergeInputSchema,
 	parseInput,
+	publishPrInputSchema,
 	QUEUE,
+	renameSessionInputSchema,
 	renameTaskInputSchema,
+	respondPermissionInputSchema,
+	revertFileInputSchema,
+	type Session,
+	sendFollowUpsInputSchema,
+	sendMessageInputSchema,
+	sessionRefInputSchema,
 	setTaskOwnerInputSchema,
 	setTaskStatusInputSchema,
 	type TaskRecord,
@@ -15,16 +28,27 @@ import {
 } from "@foundry/shared";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
+import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
+import { addFollowUp, listFollowUps, sendFollowUps } from "./commands/follow-ups.ts";
+import { applyChanges, applyGitResult, gitAction, killTask, lastGitResults, readChanges, readDiffs } from "./commands/git.ts";
 import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
-import { addFollowUp, listFollowUps } from "./commands/follow-ups.ts";
+import {
+	applySession,
+	closeSession,
+	createSession,
+	listSessions,
+	renameSession,
+	respondPermission,
+	sendMessage,
+	stopSession,
+} from "./commands/sessions.ts";
 import { setTaskOwner } from "./commands/set-owner.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
 import type { TaskCommandContext } from "./context.ts";
@@ -35,10 +59,10 @@ interface TaskStepLike {
 	key: string[];
 	db: TaskCommandContext["db"];
 	client(): unknown;
-	broadcast(name: typeof EVENT.taskUpdated, payload: TaskUpdatedEvent): void;
+	broadcast(name: string, payload: unknown): void;
 }
 
-function commandContext(s: TaskStepLike, env: CommandEnv, outbox: Outbox): TaskCommandContext {
+function commandContext(s: TaskStepLike, env: TaskEnv, outbox: Outbox): TaskCommandContext {
 	const [orgId = "", taskId = ""] = s.key;
 	return {
 		db: s.db,
@@ -47,16 +71,32 @@ function commandContext(s: TaskStepLike, env: CommandEnv, outbox: Outbox): TaskC
 		peers: peers(s, env.params),
 		outbox,
 		log: env.log.child({ key: s.key }),
+		defaultAgent: env.defaultAgent,
 		broadcast: (name, payload) => s.broadcast(name, payload),
+		broadcastSession: (session) => s.broadcast(EVENT.sessionUpdated, { session }),
+		broadcastGitResult: (result) => s.broadcast(EVENT.gitResult, { result }),
+		broadcastChanges: (changes) => s.broadcast(EVENT.changesUpdated, { changes }),
 	};
 }
 
-export function taskActor(deps: ActorDeps) {
+interface TaskEnv extends CommandEnv {
+	defaultAgent: string;
+}
+
+export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 	const log = deps.logger.child({ actor: ACTOR.task });
-	const env: CommandEnv = { log, params: deps.internalParams };
+	const env: TaskEnv = { log, params: deps.internalParams, defaultAgent: deps.defaultAgent };
+	const member = canSubscribe("member");
 	const def = actor({
 		db: taskDatabase,
-		events: { [EVENT.taskUpdated]: event<TaskUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
+		events: {
+			[EVENT.taskUpdated]: event<TaskUpdatedEvent>({ canSubscribe: member }),
+			[EVENT.sessionUpdated]: event<{ session: Session }>({ canSubscribe: member }),
+			[EVENT.gitResult]: event<{ result: GitOpResult }>({ canSubscribe: member }),
+			[EVENT.changesUpdated]: event<{ changes: ChangesSummary }>({ canSubscribe: member }),
+		},
+		// createTask prompts and messages are up to 32,000 characters; diffs up to ~600 KB.
+		options: { maxQueueMessageSize: 1024 * 1024 },
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.task),
 		run: workflow(async (ctx) =>
@@ -69,6 +109,18 @@ export function taskActor(deps: ActorDeps) {
 					[QUEUE.task.setStatus]: (s, body, o) => setTaskStatus(commandContext(s, env, o), body),
 					[QUEUE.task.setOwner]: (s, body, o) => setTaskOwner(commandContext(s, env, o), body),
 					[QUEUE.task.addFollowUp]: (s, body, o) => addFollowUp(commandContext(s, env, o), body),
+					[QUEUE.task.createSession]: (s, body, o) => createSession(commandContext(s, env, o), body),
+					[QUEUE.task.sendMessage]: (s, body, o) => sendMessage(commandContext(s, env, o), body),
+					[QUEUE.task.stopSession]: (s, body, o) => stopSession(commandContext(s, env, o), body),
+					[QUEUE.task.renameSession]: (s, body, o) => renameSession(commandContext(s, env, o), body),
+					[QUEUE.task.closeSession]: (s, body, o) => closeSession(commandContext(s, env, o), body),
+					[QUEUE.task.respondPermission]: (s, body, o) => respondPermission(commandContext(s, env, o), body),
+					[QUEUE.task.sendFollowUps]: (s, body, o) => sendFollowUps(commandContext(s, env, o), body),
+					[QUEUE.task.applySession]: (s, body, o) => applySession(commandContext(s, env, o), body),
+					[QUEUE.task.applyChanges]: (s, body, o) => applyChanges(commandContext(s, env, o), body),
+					[QUEUE.task.gitAction]: (s, body, o) => gitAction(commandContext(s, env, o), body),
+					[QUEUE.task.applyGitResult]: (s, body, o) => applyGitResult(commandContext(s, env, o), body),
+					[QUEUE.task.kill]: (s, body, o) => killTask(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -102,6 +154,37 @@ export function taskActor(deps: ActorDeps) {
 				const { userId } = parseInput(setTaskOwnerInputSchema, input);
 				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";
 				return dispatch(c.queue, QUEUE.task.setOwner, { userId, actor: actorRefOf(c.conn), actorRole: role });
+			},
+			// Step 5: sessions (the sandbox does the work; these return at once).
+			listSessions: (c): Promise<Session[]> => listSessions({ db: c.db, taskId: c.key[1] ?? "" }),
+			createSession: (c, input?: unknown): Promise<Session> =>
+				dispatch(c.queue, QUEUE.task.createSession, { input: parseInput(createSessionInputSchema, input ?? {}), actor: actorRefOf(c.conn) }),
+			sendMessage: (c, input: unknown): Promise<Session> =>
+				dispatch(c.queue, QUEUE.task.sendMessage, { ...parseInput(sendMessageInputSchema, input), actor: actorRefOf(c.conn) }),
+			stopSession: (c, input: unknown): Promise<Session> =>
+				dispatch(c.queue, QUEUE.task.stopSession, { ...parseInput(sessionRefInputSchema, input), actor: actorRefOf(c.conn) }),
+			renameSession: (c, input: unknown): Promise<Session> =>
+				dispatch(c.queue, QUEUE.task.renameSession, { ...parseInput(renameSessionInputSchema, input), actor: actorRefOf(c.conn) }),
+			closeSession: (c, input: unknown): Promise<Session> =>
+				dispatch(c.queue, QUEUE.task.closeSession, { ...parseInput(sessionRefInputSchema, input), actor: actorRefOf(c.conn) }),
+			respondPermission: (c, input: unknown): Promise<{ accepted: true }> =>
+				dispatch(c.queue, QUEUE.task.respondPermission, { ...parseInput(respondPermissionInputSchema, input), actor: actorRefOf(c.conn) }),
+			sendFollowUps: (c, input: unknown): Promise<{ sent: number }> =>
+				dispatch(c.queue, QUEUE.task.sendFollowUps, { ...parseInput(sendFollowUpsInputSchema, input), actor: actorRefOf(c.conn) }),
+			// Git actions: results arrive as gitResult events (and lastGitResults).
+			push: (c): Promise<{ accepted: true }> => dispatch(c.queue, QUEUE.task.gitAction, { op: "push", actor: actorRefOf(c.conn) }),
+			publishPr: (c, input?: unknown): Promise<{ accepted: true }> =>
+				dispatch(c.queue, QUEUE.task.gitAction, { op: "publish_pr", pr: parseInput(publishPrInputSchema, input ?? {}), actor: actorRefOf(c.conn) }),
+			mergePr: (c, input?: unknown): Promise<{ accepted: true }> =>
+				dispatch(c.queue, QUEUE.task.gitAction, { op: "merge_pr", method: parseInput(mergeInputSchema, input ?? {}).method, actor: actorRefOf(c.conn) }),
+			revertFile: (c, input: unknown): Promise<{ accepted: true }> =>
+				dispatch(c.queue, QUEUE.task.gitAction, { op: "revert_file", path: parseInput(revertFileInputSchema, input).path, actor: actorRefOf(c.conn) }),
+			getChanges: (c): Promise<ChangesSummary | null> => readChanges(c.db),
+			getDiff: (c, input?: unknown): Promise<Array<{ path: string; diff: string }>> => readDiffs(c.db, parseInput(diffInputSchema, input ?? {}).path),
+			lastGitResults: (c): Promise<GitOpResult[]> => lastGitResults(c.db),
+			kill: (c): Promise<TaskRecord> => {
+				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";
+				return dispatch(c.queue, QUEUE.task.kill, { actor: actorRefOf(c.conn), actorRole: role });
 			},
 		},
 	});

@@ -1,4 +1,4 @@
-// Task tables: the task's own record (one row). Sessions and transcripts arrive in step 5.
+// Task tables: its record (one row), PR follow-ups, and (step 5) its session index, changes and git results.
 import { integer, sqliteTable, text } from "rivetkit/db/drizzle";
 
 /** Reviews and comments on the task's PR (from GitHub), once each. */
@@ -11,6 +11,8 @@ export const followUps = sqliteTable("follow_ups", {
 	line: integer("line"),
 	url: text("url").notNull(),
 	createdAt: integer("created_at").notNull(),
+	/** Step 5: when it was sent to the agent as a prompt. */
+	sentAt: integer("sent_at"),
 });
 
 export const taskRecord = sqliteTable("task_record", {
@@ -30,4 +32,35 @@ export const taskRecord = sqliteTable("task_record", {
 	// Added in step 3 (appended: ALTER TABLE adds columns last).
 	ownerLogin: text("owner_login").notNull().default(""),
 	ownerAvatarUrl: text("owner_avatar_url"),
+});
+
+/** Step 5: the task's sessions as its sandbox actor reports them (the index clients list). */
+export const sessionIndex = sqliteTable("session_index", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull(),
+	agent: text("agent").notNull(),
+	model: text("model"),
+	status: text("status", { enum: ["pending_provision", "ready", "running", "needs_input", "idle", "error", "closed"] }).notNull(),
+	error: text("error"),
+	createdBy: text("created_by").notNull(),
+	createdAt: integer("created_at").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+	version: integer("version").notNull(),
+});
+
+/** One row (id = 1): the changes summary and per-file diffs computed in the sandbox after a turn. */
+export const changes = sqliteTable("changes", {
+	id: integer("id").primaryKey(),
+	summary: text("summary").notNull(),
+	diffs: text("diffs").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/** Results of git actions (push, PR, merge, revert), newest kept. */
+export const gitResults = sqliteTable("git_results", {
+	seq: integer("seq").primaryKey({ autoIncrement: true }),
+	op: text("op").notNull(),
+	ok: integer("ok").notNull(),
+	message: text("message").notNull(),
+	at: integer("at").notNull(),
 });

@@ -1,7 +1,7 @@
 // Better Auth records that belong to this user (user, session, account), kept as JSON rows. The
 // adapter (auth/adapter.ts) routes here by user id and keeps the auth index in step.
 import { eq } from "drizzle-orm";
-import { RecordStore, type RecordQuery } from "../../auth/record-store.ts";
+import { type RecordQuery, RecordStore } from "../../auth/record-store.ts";
 import type { Row, WhereClause } from "../../auth/where.ts";
 import type { UserDb } from "./database.ts";
 import { authRecords, profile } from "./schema.ts";

@@ -8,9 +8,10 @@ import {
 	type CreatedApiToken,
 	EVENT,
 	type FeedEntry,
+	type GitIdentity,
 	type Notification,
-	parseInput,
 	type Principal,
+	parseInput,
 	QUEUE,
 	type TaskUserState,
 	type UserChange,
@@ -30,7 +31,7 @@ import type { Outbox } from "../shared/outbox.ts";
 import { peers } from "../shared/peers.ts";
 import { createRecord, deleteRecords, findRecords, updateRecords } from "./auth-records.ts";
 import { applyMembership, setActiveOrganization, updateProfile } from "./commands/profile.ts";
-import { refreshOrganizations } from "./commands/refresh-organizations.ts";
+import { githubToken, refreshOrganizations } from "./commands/refresh-organizations.ts";
 import type { UserCommandContext } from "./context.ts";
 import { userDatabase } from "./database.ts";
 import { readPrincipal, readProfile } from "./profile.ts";
@@ -139,6 +140,18 @@ export function userActor(deps: ActorDeps) {
 				return deleteRecords(c.db, model, asWhere(where));
 			},
 			principal: (c): Promise<Principal | null> => readPrincipal(c.db),
+			/** Internal: the user's default agent and model (new sessions start with them). */
+			agentDefaults: async (c): Promise<{ agent: string | null; model: string | null }> => {
+				const p = await readProfile(c.db);
+				return { agent: p?.defaultAgent ?? null, model: p?.defaultModel ?? null };
+			},
+			/** Internal: the user's GitHub token and git identity (sandboxes clone and push as the task owner). */
+			githubToken: async (c): Promise<GitIdentity> => {
+				const token = await githubToken({ db: c.db, secrets: deps.secrets });
+				const p = await readProfile(c.db);
+				const login = p?.login ?? c.key[0] ?? "foundry";
+				return { token, login, name: p?.name || login, email: p?.email || `${login}@users.noreply.github.com` };
+			},
 		},
 	});
 	return withAccess(def, ACCESS.user, log);

@@ -1,8 +1,8 @@
 // Per-user multiplayer state: per task (active session, drafts, unread sessions), the task feed and
 // notifications. Commands run in the user's command loop; reads are actions over these tables.
 import {
-	type FeedEntry,
 	FEED_REASONS,
+	type FeedEntry,
 	listFeedInputSchema,
 	listNotificationsInputSchema,
 	markNotificationsReadInputSchema,
@@ -14,9 +14,9 @@ import {
 	parseInput,
 	setActiveSessionInputSchema,
 	setDraftInputSchema,
+	type TaskUserState,
 	taskIdSchema,
 	taskRefInputSchema,
-	type TaskUserState,
 } from "@foundry/shared";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";

@@ -1,8 +1,8 @@
 // Personal API tokens: created and revoked by their user (auth operations: actions, not queued).
 // The token is shown once; this actor keeps its metadata, the auth index keeps only its hash.
 import {
-	AUTH_INDEX_KEY,
 	type ApiTokenInfo,
+	AUTH_INDEX_KEY,
 	type ConnParams,
 	type CreatedApiToken,
 	createApiTokenInputSchema,

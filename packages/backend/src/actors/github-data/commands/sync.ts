@@ -3,7 +3,7 @@
 // `syncMembers`. State (generation, progress) is in this actor's tables, so a crash resumes with
 // the next message instead of restarting or leaving half-written state. Every result is pushed
 // to the organization (which owns the index); no task actor is ever created here.
-import { FoundryError, githubDataKey, organizationKey, parseInput, type PullRequest, QUEUE } from "@foundry/shared";
+import { FoundryError, githubDataKey, organizationKey, type PullRequest, parseInput, QUEUE } from "@foundry/shared";
 import { asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import { type GithubAppApi, itemsOf, type ListPage } from "../../../adapters/github-app.ts";

@@ -11,6 +11,7 @@ import {
 	QUEUE,
 	type Repo,
 	type TaskRecord,
+	taskKey,
 } from "@foundry/shared";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -21,9 +22,9 @@ import { toSummary } from "../../../domain/task-summary.ts";
 import { deriveTitle } from "../../../domain/title.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { resolveRepo } from "../repos.ts";
+import { members, taskIndex, taskSummaries } from "../schema.ts";
 import { summaryRow } from "../summaries.ts";
 import { readTaskSeed } from "../task-seed.ts";
-import { members, taskIndex, taskSummaries } from "../schema.ts";
 
 const schema = z.object({ input: createTaskInputSchema, actor: actorRefSchema, actorLogin: z.string() });
 const MAX_BRANCH_ATTEMPTS = 8;
@@ -62,6 +63,11 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
 	ctx.outbox.tellUser(actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: record.id, reason: "created", at: now });
+	// The prompt starts the task's first session (the task actor starts here, not lazily).
+	if (input.startSession !== false) {
+		const session = { ...(input.agent ? { agent: input.agent } : {}), ...(input.model ? { model: input.model } : {}) };
+		await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, record.id)).send(QUEUE.task.createSession, { input: session, actor, prompt: input.prompt });
+	}
 	return record;
 }
 

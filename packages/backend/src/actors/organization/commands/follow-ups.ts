@@ -6,6 +6,7 @@ import { type FollowUp, followUpSchema, LIMITS, parseInput, QUEUE, taskKey } fro
 import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
+import { readSettings } from "../reads.ts";
 import { members, pendingFollowUps, repos, taskIndex, taskSummaries } from "../schema.ts";
 import { fromSummaryRow } from "../summaries.ts";
 
@@ -25,7 +26,8 @@ export async function recordFollowUp(ctx: OrganizationCommandContext, body: unkn
 		await keepPending(ctx, row.taskId, followUp);
 		return { taskId: row.taskId };
 	}
-	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, row.taskId)).send(QUEUE.task.addFollowUp, followUp);
+	const { autoSendFollowUps } = await readSettings(ctx.db);
+	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, row.taskId)).send(QUEUE.task.addFollowUp, { ...followUp, autoSend: autoSendFollowUps });
 	return { taskId: row.taskId };
 }
 

@@ -1,7 +1,7 @@
 // organization.applyGithubRepos / applyGithubStatus: what the github-data actor learned. The
 // organization stays the only writer of its tables; github-data pushes, never writes here.
 import { type GithubStatus, githubRepoSchema, parseInput } from "@foundry/shared";
-import { and, eq, isNotNull, lt, or, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";

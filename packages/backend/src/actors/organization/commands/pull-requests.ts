@@ -2,7 +2,7 @@
 // *virtual* task (no task actor until someone acts on it); a task whose branch is the PR's head is
 // linked. A merged or closed PR archives its virtual task. With `complete`, the list is every open
 // PR of the repository, and virtual tasks whose PR is no longer open are archived (swept).
-import { parseInput, pullRequestSchema, type PullRequest, QUEUE, type TaskSummary, taskKey } from "@foundry/shared";
+import { type PullRequest, parseInput, pullRequestSchema, QUEUE, type TaskSummary, taskKey } from "@foundry/shared";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { newTaskId } from "../../../domain/ids.ts";

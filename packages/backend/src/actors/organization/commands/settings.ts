@@ -1,5 +1,5 @@
 // organization.updateSettings (admin): organization-wide behaviour, audited and broadcast.
-import { type OrganizationSettings, actorRefSchema, parseInput, updateSettingsInputSchema } from "@foundry/shared";
+import { actorRefSchema, type OrganizationSettings, parseInput, updateSettingsInputSchema } from "@foundry/shared";
 import { z } from "zod";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { readSettings } from "../reads.ts";

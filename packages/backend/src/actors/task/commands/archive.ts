@@ -2,6 +2,7 @@
 import { actorRefSchema, parseInput, type TaskRecord } from "@foundry/shared";
 import { z } from "zod";
 import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
+import { releaseSandbox } from "./git.ts";
 
 const schema = z.object({ actor: actorRefSchema });
 
@@ -9,12 +10,15 @@ export async function archiveTask(ctx: TaskCommandContext, body: unknown): Promi
 	const input = parseInput(schema, body);
 	const record = await ensureRecord(ctx);
 	if (record.status === "archived") return record;
-	return commitChange(
+	const archived = await commitChange(
 		ctx,
 		record,
 		{ status: "archived" },
 		{ kind: "task.archived", actor: input.actor, payload: { previousStatus: record.status } },
 	);
+	// Archive stops the task's sessions and releases its sandbox.
+	await releaseSandbox(ctx, input.actor, "archived");
+	return archived;
 }
 
 export async function unarchiveTask(ctx: TaskCommandContext, body: unknown): Promise<TaskRecord> {

@@ -1,12 +1,16 @@
 // task.addFollowUp: a review or comment on the task's PR, stored once (replays are ignored),
 // audited, and the owner is notified. Step 5 sends follow-ups to the agent as prompts.
-import { type FollowUp, followUpSchema, parseInput, QUEUE } from "@foundry/shared";
-import { desc } from "drizzle-orm";
+import { actorRefSchema, type FollowUp, FoundryError, followUpSchema, parseInput, QUEUE } from "@foundry/shared";
+import { asc, desc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
 import { ensureRecord, type RecordSource, type TaskCommandContext } from "../context.ts";
-import { followUps } from "../schema.ts";
+import { followUps, sessionIndex } from "../schema.ts";
+import { sendMessage } from "./sessions.ts";
+
+const addSchema = followUpSchema.extend({ autoSend: z.boolean().optional() });
 
 export async function addFollowUp(ctx: TaskCommandContext, body: unknown): Promise<{ recorded: boolean }> {
-	const f = parseInput(followUpSchema, body);
+	const { autoSend, ...f } = parseInput(addSchema, body);
 	const record = await ensureRecord(ctx);
 	const [row] = await ctx.db.insert(followUps).values(f).onConflictDoNothing().returning();
 	if (!row) return { recorded: false };
@@ -28,9 +32,48 @@ export async function addFollowUp(ctx: TaskCommandContext, body: unknown): Promi
 			dedupeKey: `follow-up:${ctx.taskId}:${f.id}`,
 		});
 	}
+	if (autoSend) await autoSendTo(ctx, record.owner, f);
 	return { recorded: true };
 }
 
+/** With the organization's autoSendFollowUps, a new follow-up goes to the latest idle session. */
+async function autoSendTo(ctx: TaskCommandContext, owner: string, f: FollowUp): Promise<void> {
+	const idle = await ctx.db
+		.select({ id: sessionIndex.id })
+		.from(sessionIndex)
+		.where(inArray(sessionIndex.status, ["ready", "idle"]))
+		.orderBy(desc(sessionIndex.updatedAt))
+		.get();
+	if (!idle || owner.startsWith("github:")) return;
+	await sendMessage(ctx, { sessionId: idle.id, text: followUpPrompt([f]), actor: owner });
+	await ctx.db.update(followUps).set({ sentAt: Date.now() }).where(eq(followUps.id, f.id));
+}
+
+/** The prompt a set of PR follow-ups becomes. */
+export function followUpPrompt(list: FollowUp[]): string {
+	const items = list.map((f) => {
+		const where = f.path ? ` on ${f.path}${f.line ? `:${f.line}` : ""}` : "";
+		const what = f.kind === "changes_requested" ? "requested changes" : "commented";
+		return `- ${f.author} ${what}${where}: ${f.body.trim() || "(no text)"} (${f.url})`;
+	});
+	return `Address this feedback on the pull request, then commit:\n${items.join("\n")}`;
+}
+
+const sendSchema = z.object({ sessionId: z.string(), followUpIds: z.array(z.string()).optional(), actor: actorRefSchema });
+
+/** task.sendFollowUps: the chosen (default: not yet sent) follow-ups become one prompt to the agent. */
+export async function sendFollowUps(ctx: TaskCommandContext, body: unknown): Promise<{ sent: number }> {
+	const { sessionId, followUpIds, actor } = parseInput(sendSchema, body);
+	const all = await ctx.db.select().from(followUps).orderBy(asc(followUps.createdAt));
+	const chosen = followUpIds ? all.filter((f) => followUpIds.includes(f.id)) : all.filter((f) => f.sentAt === null);
+	if (chosen.length === 0) throw new FoundryError("PRECONDITION_FAILED", "no follow-ups to send (all were sent already, or none match)");
+	await sendMessage(ctx, { sessionId, text: followUpPrompt(chosen.map(({ sentAt: _s, ...f }) => f)), actor });
+	const now = Date.now();
+	for (const f of chosen) await ctx.db.update(followUps).set({ sentAt: now }).where(eq(followUps.id, f.id));
+	return { sent: chosen.length };
+}
+
 export async function listFollowUps(source: RecordSource): Promise<FollowUp[]> {
-	return source.db.select().from(followUps).orderBy(desc(followUps.createdAt));
+	const rows = await source.db.select().from(followUps).orderBy(desc(followUps.createdAt));
+	return rows.map(({ sentAt: _s, ...f }) => f);
 }

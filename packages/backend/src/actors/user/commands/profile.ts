@@ -4,8 +4,8 @@ import {
 	FoundryError,
 	parseInput,
 	setActiveOrganizationInputSchema,
-	updateProfileInputSchema,
 	type UserProfile,
+	updateProfileInputSchema,
 } from "@foundry/shared";
 import { eq, isNull } from "drizzle-orm";
 import type { UserCommandContext } from "../context.ts";

@@ -9,7 +9,7 @@ import type { UserCommandContext } from "../context.ts";
 import { readMemberships, readProfile } from "../profile.ts";
 import { profile } from "../schema.ts";
 
-export async function githubToken(ctx: UserCommandContext): Promise<string> {
+export async function githubToken(ctx: Pick<UserCommandContext, "db" | "secrets">): Promise<string> {
 	const [account] = await findRecords(ctx.db, { model: "account", where: [{ field: "providerId", value: "github" }] });
 	const stored = account?.accessToken;
 	if (typeof stored !== "string" || stored.length === 0) {

@@ -1,0 +1,113 @@
+// The sandbox's lifecycle: provision on demand, detect expiry (surfaced on every open session of that
+// sandbox), release (stop sessions, destroy the sandbox).
+import { type GitIdentity, parseInput, userKey } from "@foundry/shared";
+import { and, eq, notInArray } from "drizzle-orm";
+import { z } from "zod";
+import { sandboxError } from "../../../adapters/sandbox-agent.ts";
+import { decodeHandle, notice, readSandbox, type SandboxCommandContext, type SandboxRow, updateSession, writeSandbox } from "../context.ts";
+import { prepareRepo, type RepoSpec } from "../git.ts";
+import type { SandboxRuntime } from "../runtime.ts";
+import { sessions } from "../schema.ts";
+
+export const EXPIRED = "sandbox expired — start a new session";
+
+export interface Ready {
+	rt: SandboxRuntime;
+	row: SandboxRow;
+}
+
+/** The current sandbox if it answers; otherwise it is marked expired and a new one is provisioned. */
+export async function ensureSandbox(ctx: SandboxCommandContext): Promise<Ready> {
+	const current = await liveSandbox(ctx);
+	if (current) return current;
+	const before = await writeSandbox(ctx, { state: "provisioning", provider: ctx.provider.name, error: null });
+	let handle: Awaited<ReturnType<typeof ctx.provider.create>>;
+	try {
+		handle = await ctx.provider.create(`${ctx.orgId}-${ctx.taskId}`);
+	} catch (err) {
+		const e = sandboxError(err, "provisioning the sandbox failed");
+		await writeSandbox(ctx, { state: "error", error: e.message });
+		throw e;
+	}
+	const generation = before.generation + 1;
+	const row = await writeSandbox(ctx, {
+		state: "ready",
+		generation,
+		handle: await ctx.secrets.encrypt(JSON.stringify(handle)),
+		repoReady: 0,
+		defaultBranch: null,
+		error: null,
+	});
+	ctx.outbox.audit({ kind: "sandbox.provisioned", actor: "system", repoId: null, taskId: ctx.taskId, payload: { provider: handle.provider, generation } });
+	const rt = ctx.attach(handle, generation);
+	if (!rt) throw sandboxError(new Error("no runtime"), "provisioning the sandbox failed");
+	return { rt, row };
+}
+
+/** The ready sandbox when it still answers; an unreachable one is expired here. */
+export async function liveSandbox(ctx: SandboxCommandContext): Promise<Ready | null> {
+	const row = await readSandbox(ctx.db);
+	if (row.state !== "ready") return null;
+	const handle = await decodeHandle(ctx, row);
+	const held = ctx.runtime();
+	const rt = held && held.generation === row.generation ? held : handle ? ctx.attach(handle, row.generation) : null;
+	if (rt && (await rt.alive())) return { rt, row };
+	await expire(ctx, row);
+	return null;
+}
+
+/** The sandbox is gone (killed, timed out, backend restarted): say so on it and on its sessions. */
+export async function expire(ctx: SandboxCommandContext, row: SandboxRow): Promise<void> {
+	await ctx.runtime()?.dispose();
+	ctx.attach(null, row.generation);
+	await writeSandbox(ctx, { state: "expired", error: EXPIRED, repoReady: 0 });
+	ctx.outbox.audit({ kind: "sandbox.expired", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation } });
+	ctx.log.warn({ generation: row.generation }, "sandbox expired");
+	const open = await ctx.db
+		.select({ id: sessions.id })
+		.from(sessions)
+		.where(and(eq(sessions.generation, row.generation), notInArray(sessions.status, ["closed", "error", "pending_provision"])));
+	for (const s of open) {
+		await notice(ctx, s.id, "error", EXPIRED);
+		await updateSession(ctx, s.id, { status: "error", error: EXPIRED }, { ended: "error", message: EXPIRED });
+	}
+}
+
+/** The task owner's GitHub token and identity (git acts as them). */
+export function ownerIdentity(ctx: SandboxCommandContext, ownerUserId: string): Promise<GitIdentity> {
+	return ctx.peers.user.getOrCreate(userKey(ownerUserId)).githubToken();
+}
+
+/** Clones and checks out the task branch once per sandbox generation. */
+export async function ensureRepo(ctx: SandboxCommandContext, ready: Ready, repo: Omit<RepoSpec, "defaultBranch">, ownerUserId: string): Promise<RepoSpec> {
+	const handle = ready.rt.handle;
+	if (ready.row.repoReady === 1 && ready.row.defaultBranch) return { ...repo, defaultBranch: ready.row.defaultBranch };
+	const who = await ownerIdentity(ctx, ownerUserId);
+	const defaultBranch = await prepareRepo(ready.rt, handle.root, repo, who);
+	await writeSandbox(ctx, { repoReady: 1, defaultBranch });
+	return { ...repo, defaultBranch };
+}
+
+const releaseSchema = z.object({ destroy: z.boolean(), reason: z.string().max(200), actor: z.string() });
+
+/** sandbox.release: stop every running turn, close the connection, destroy the sandbox. */
+export async function release(ctx: SandboxCommandContext, body: unknown): Promise<{ released: boolean }> {
+	const { reason, actor } = parseInput(releaseSchema, body);
+	const row = await readSandbox(ctx.db);
+	const rt = ctx.runtime();
+	const open = await ctx.db.select().from(sessions).where(notInArray(sessions.status, ["closed", "error"]));
+	for (const s of open) {
+		if (rt?.running(s.id)) await rt.cancel(s.id).catch((err: unknown) => ctx.log.warn({ err, sessionId: s.id }, "cancel on release failed"));
+		await updateSession(ctx, s.id, { status: "closed" });
+	}
+	await rt?.dispose();
+	ctx.attach(null, row.generation);
+	const handle = await decodeHandle(ctx, row);
+	if (handle && (row.state === "ready" || row.state === "expired")) {
+		await ctx.provider.destroy(handle).catch((err: unknown) => ctx.log.warn({ err }, "sandbox destroy failed (it may already be gone)"));
+	}
+	if (row.state === "none") return { released: false };
+	await writeSandbox(ctx, { state: "destroyed", handle: null, repoReady: 0, error: null });
+	ctx.outbox.audit({ kind: "sandbox.released", actor, repoId: null, taskId: ctx.taskId, payload: { reason, generation: row.generation } });
+	return { released: true };
+}

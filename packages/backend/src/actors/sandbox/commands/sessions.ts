@@ -1,0 +1,184 @@
+// Agent sessions in the sandbox: open (provision → repository → agent session), prompt (the turn
+// runs in the runtime, outside this loop), stop, permission answers, close, and the events and turn
+// ends the runtime reports back.
+import { FoundryError, PERMISSION_REPLIES, parseInput, sessionSchema } from "@foundry/shared";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { sandboxError } from "../../../adapters/sandbox-agent.ts";
+import { appendEvents, type NewEvent, notice, readSession, type SandboxCommandContext, updateSession } from "../context.ts";
+import { repoDir, repoSchema } from "../git.ts";
+import { normalizeEnvelope } from "../normalize.ts";
+import type { TurnEndedBody } from "../runtime.ts";
+import { sessions } from "../schema.ts";
+import { afterTurn } from "./git-ops.ts";
+import { EXPIRED, ensureRepo, ensureSandbox, liveSandbox } from "./provision.ts";
+
+const openSchema = z.object({
+	session: sessionSchema,
+	repo: repoSchema,
+	ownerUserId: z.string().min(1),
+	prompt: z.string().nullable(),
+});
+
+/** sandbox.openSession: the background part of "create session". Failures land on the session. */
+export async function openSession(ctx: SandboxCommandContext, body: unknown): Promise<{ status: string }> {
+	const { session, repo, ownerUserId, prompt } = parseInput(openSchema, body);
+	const existing = await ctx.db.select().from(sessions).where(eq(sessions.id, session.id)).get();
+	if (existing && existing.status !== "pending_provision") return { status: existing.status }; // replay
+	if (!existing) {
+		const { taskId: _t, ...row } = session;
+		await ctx.db.insert(sessions).values({ ...row, version: 0, generation: 0 });
+	}
+	try {
+		const ready = await ensureSandbox(ctx);
+		await ensureRepo(ctx, ready, repo, ownerUserId);
+		const record = await ready.rt.openSession(session.id, session.agent, session.model, repoDir(ready.rt.handle.root));
+		ctx.outbox.audit({ kind: "session.ready", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: session.id, agent: session.agent, model: session.model } });
+		// A task created with a prompt: the first turn starts right away (one update: ready → running).
+		if (prompt) ready.rt.startTurn(session.id, prompt);
+		const status = prompt ? "running" : "ready";
+		await updateSession(ctx, session.id, { status, error: null, generation: ready.row.generation, sdkRecord: JSON.stringify(record), turnStartedAt: prompt ? Date.now() : null });
+		return { status };
+	} catch (err) {
+		const e = sandboxError(err, "the session could not start");
+		ctx.log.warn({ err: e.message, sessionId: session.id }, "session failed to open");
+		await notice(ctx, session.id, "error", e.message);
+		await updateSession(ctx, session.id, { status: "error", error: e.message }, { ended: "error", message: e.message });
+		ctx.outbox.audit({ kind: "session.failed", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: session.id, error: e.message } });
+		return { status: "error" };
+	}
+}
+
+async function startTurn(ctx: SandboxCommandContext, sessionId: string, text: string): Promise<void> {
+	const live = await liveSandbox(ctx);
+	if (!live) throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+	live.rt.startTurn(sessionId, text);
+	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now() });
+}
+
+const promptSchema = z.object({ sessionId: z.string().min(1), text: z.string().min(1) });
+
+/** sandbox.prompt: starts a turn (returns at once). */
+export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise<{ started: boolean }> {
+	const { sessionId, text } = parseInput(promptSchema, body);
+	const row = await readSession(ctx.db, sessionId);
+	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "session is closed; start a new session");
+	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
+	if (row.generation === 0) throw new FoundryError("PRECONDITION_FAILED", `session failed to start (${row.error ?? "unknown error"}); start a new session`);
+	// A failed turn leaves the session usable; a sandbox that expired does not.
+	if (row.status === "error" && row.error === EXPIRED) throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+	const sandboxRow = await liveSandbox(ctx);
+	if (!sandboxRow || sandboxRow.row.generation !== row.generation) {
+		if (sandboxRow) {
+			await notice(ctx, sessionId, "error", EXPIRED);
+			await updateSession(ctx, sessionId, { status: "error", error: EXPIRED }, { ended: "error", message: EXPIRED });
+		}
+		throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+	}
+	try {
+		await startTurn(ctx, sessionId, text);
+	} catch (err) {
+		const e = sandboxError(err, "the message could not be sent");
+		await notice(ctx, sessionId, "error", e.message);
+		throw e;
+	}
+	return { started: true };
+}
+
+const refSchema = z.object({ sessionId: z.string().min(1) });
+
+/** sandbox.cancel: interrupts the running turn within a second (sandbox-agent's cancel). */
+export async function cancel(ctx: SandboxCommandContext, body: unknown): Promise<{ cancelled: boolean }> {
+	const { sessionId } = parseInput(refSchema, body);
+	await readSession(ctx.db, sessionId);
+	const rt = ctx.runtime();
+	if (!rt?.running(sessionId)) return { cancelled: false };
+	await rt.cancel(sessionId);
+	return { cancelled: true };
+}
+
+const permissionSchema = z.object({ sessionId: z.string().min(1), requestId: z.string().min(1), reply: z.enum(PERMISSION_REPLIES) });
+
+export async function respondPermission(ctx: SandboxCommandContext, body: unknown): Promise<{ answered: boolean }> {
+	const { sessionId, requestId, reply } = parseInput(permissionSchema, body);
+	const rt = ctx.runtime();
+	if (!rt) throw new FoundryError("NOT_FOUND", "no pending permission request (the sandbox is not running)");
+	const owner = await rt.respondPermission(requestId, reply);
+	if (owner !== sessionId) throw new FoundryError("INVALID_INPUT", "that permission request belongs to another session");
+	await notice(ctx, sessionId, "notice", `permission answered: ${reply}`);
+	await updateSession(ctx, sessionId, { status: "running" });
+	return { answered: true };
+}
+
+/** sandbox.closeSession: stops a running turn, then the session is closed for good. */
+export async function closeSession(ctx: SandboxCommandContext, body: unknown): Promise<{ closed: boolean }> {
+	const { sessionId } = parseInput(refSchema, body);
+	const row = await ctx.db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+	if (!row || row.status === "closed") return { closed: false };
+	const rt = ctx.runtime();
+	if (rt?.running(sessionId)) await rt.cancel(sessionId).catch((err: unknown) => ctx.log.warn({ err, sessionId }, "cancel on close failed"));
+	await updateSession(ctx, sessionId, { status: "closed" });
+	return { closed: true };
+}
+
+const recordSchema = z.object({
+	generation: z.number().int(),
+	events: z.array(
+		z.object({
+			sessionId: z.string(),
+			sdkIndex: z.number().int().nullable(),
+			at: z.number(),
+			sender: z.enum(["client", "agent", "foundry"]),
+			payload: z.unknown(),
+			notice: z.object({ kind: z.enum(["permission_request", "notice", "error"]), text: z.string() }).optional(),
+		}),
+	),
+	records: z.array(z.object({ id: z.string() }).passthrough()),
+});
+
+/** sandbox.recordEvents: what the runtime observed, stored once per (session, sdk index). */
+export async function recordEvents(ctx: SandboxCommandContext, body: unknown): Promise<{ stored: number }> {
+	const parsed = parseInput(recordSchema, body);
+	for (const record of parsed.records) {
+		await ctx.db.update(sessions).set({ sdkRecord: JSON.stringify(record) }).where(eq(sessions.id, record.id));
+	}
+	const known = new Set((await ctx.db.select({ id: sessions.id }).from(sessions)).map((s) => s.id));
+	const batch: NewEvent[] = parsed.events
+		.filter((e) => known.has(e.sessionId))
+		.map((e) => {
+			const n = e.notice ?? normalizeEnvelope((e.payload as { payload?: unknown } | null)?.payload);
+			return { sessionId: e.sessionId, sdkIndex: e.sdkIndex, sdkGeneration: parsed.generation, at: e.at, sender: e.sender, kind: n.kind, text: n.text, data: e.payload };
+		});
+	const stored = await appendEvents(ctx, batch);
+	for (const e of stored.filter((x) => x.kind === "permission_request")) {
+		await updateSession(ctx, e.sessionId, { status: "needs_input" }, { ended: "needs_input", message: e.text });
+	}
+	return { stored: stored.length };
+}
+
+const turnEndedSchema = z.object({
+	sessionId: z.string(),
+	generation: z.number().int(),
+	stopReason: z.string().nullable(),
+	error: z.string().nullable(),
+	expired: z.boolean(),
+});
+
+/** sandbox.turnEnded: running → idle (or error); the task notifies the owner; changes are recomputed. */
+export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Promise<{ status: string }> {
+	const ended = parseInput(turnEndedSchema, body) as TurnEndedBody;
+	const row = await readSession(ctx.db, ended.sessionId);
+	if (row.status === "closed") return { status: "closed" };
+	if (ended.expired) {
+		const live = await liveSandbox(ctx); // marks the sandbox and its sessions expired
+		if (!live) return { status: "error" };
+	}
+	const failed = ended.error !== null;
+	if (failed) await notice(ctx, ended.sessionId, "error", ended.error ?? "agent error");
+	const status = failed ? "error" : "idle";
+	const minutes = row.turnStartedAt ? Math.round((Date.now() - row.turnStartedAt) / 1000) : null;
+	await updateSession(ctx, ended.sessionId, { status, error: ended.error, turnStartedAt: null }, { ended: failed ? "error" : "finished", message: ended.error ?? ended.stopReason });
+	ctx.outbox.audit({ kind: "session.turn_ended", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: ended.sessionId, stopReason: ended.stopReason, error: ended.error, seconds: minutes } });
+	if (!failed) await afterTurn(ctx).catch((err: unknown) => ctx.log.warn({ err }, "changes summary failed"));
+	return { status };
+}

@@ -1,0 +1,146 @@
+// sandbox actor (key: org id + task id): the task's sandbox via sandbox-agent — provisioning, agent
+// sessions and their transcripts, git in the sandbox. Turns run in the live runtime (vars), outside
+// the command loop; what they produce comes back through this actor's own queue.
+import {
+	ACCESS,
+	ACTOR,
+	EVENT,
+	parseInput,
+	QUEUE,
+	type SandboxInfo,
+	type SessionEventsPayload,
+	type TranscriptPage,
+	transcriptInputSchema,
+} from "@foundry/shared";
+import { actor, event } from "rivetkit";
+import { workflow } from "rivetkit/workflow";
+import type { SandboxProvider } from "../../adapters/sandbox-agent.ts";
+import type { SandboxConfig } from "../../config.ts";
+import { canSubscribe, withAccess } from "../shared/access.ts";
+import { runCommandLoop } from "../shared/command-loop.ts";
+import { type ActorDeps, declareQueues } from "../shared/deps.ts";
+import type { Outbox } from "../shared/outbox.ts";
+import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
+import { gitOp } from "./commands/git-ops.ts";
+import { release } from "./commands/provision.ts";
+import { cancel, closeSession, openSession, prompt, recordEvents, respondPermission, turnEnded } from "./commands/sessions.ts";
+import { readSandbox, type SandboxCommandContext, toSandboxInfo } from "./context.ts";
+import { type SandboxDb, sandboxDatabase } from "./database.ts";
+import { readSdkEvents, readTranscript } from "./reads.ts";
+import { SandboxRuntime } from "./runtime.ts";
+import { sessions } from "./schema.ts";
+
+export interface SandboxDeps extends ActorDeps {
+	sandboxProvider: SandboxProvider;
+	sandboxConfig: SandboxConfig;
+}
+
+interface Live {
+	runtime: SandboxRuntime | null;
+}
+
+interface StepLike {
+	key: string[];
+	db: SandboxDb;
+	vars: Live;
+	client(): unknown;
+	broadcast(name: string, payload: unknown): void;
+}
+
+export function sandboxActor(deps: SandboxDeps) {
+	const log = deps.logger.child({ actor: ACTOR.sandbox });
+	// One runtime per live actor instance; the host pieces it needs outlive any single step.
+	const hosts = new Map<string, { send(queue: string, body: unknown): Promise<void>; keepAwake<T>(p: Promise<T>): Promise<T>; db: SandboxDb }>();
+	const context = (s: StepLike, outbox: Outbox): SandboxCommandContext => {
+		const [orgId = "", taskId = ""] = s.key;
+		const keyId = s.key.join("/");
+		return {
+			db: s.db,
+			orgId,
+			taskId,
+			peers: peers(s, deps.internalParams),
+			outbox,
+			log: log.child({ key: s.key }),
+			provider: deps.sandboxProvider,
+			config: deps.sandboxConfig,
+			secrets: deps.secrets,
+			broadcastSessionEvents: (payload) => s.broadcast(EVENT.sessionEvents, payload),
+			broadcastSandbox: (payload) => s.broadcast(EVENT.sandboxUpdated, payload),
+			runtime: () => s.vars.runtime,
+			attach: (handle, generation) => {
+				const host = hosts.get(keyId);
+				if (!handle || !host) {
+					s.vars.runtime = null;
+					return null;
+				}
+				s.vars.runtime = new SandboxRuntime(
+					{
+						provider: deps.sandboxProvider,
+						timeoutMs: deps.sandboxConfig.timeoutMs,
+						log: log.child({ key: s.key, generation }),
+						send: host.send,
+						keepAwake: host.keepAwake,
+						storedEvents: (sessionId) => readSdkEvents(host.db, sessionId, generation),
+						storedRecords: async () =>
+							(await host.db.select({ r: sessions.sdkRecord }).from(sessions))
+								.filter((x): x is { r: string } => x.r !== null)
+								.map((x) => JSON.parse(x.r)),
+					},
+					handle,
+					generation,
+				);
+				return s.vars.runtime;
+			},
+		};
+	};
+	const def = actor({
+		db: sandboxDatabase,
+		events: {
+			[EVENT.sessionEvents]: event<SessionEventsPayload>({ canSubscribe: canSubscribe("member") }),
+			[EVENT.sandboxUpdated]: event<{ sandbox: SandboxInfo }>({ canSubscribe: canSubscribe("member") }),
+		},
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createVars: (): Live => ({ runtime: null }),
+		onWake: (c) => {
+			const own = peers(c, deps.internalParams).sandbox.getOrCreate(c.key);
+			hosts.set(c.key.join("/"), {
+				send: async (queue, body) => {
+					await own.send(queue, body);
+				},
+				keepAwake: (p) => c.keepAwake(p),
+				db: c.db,
+			});
+		},
+		onSleep: async (c) => {
+			hosts.delete(c.key.join("/"));
+			await c.vars.runtime?.dispose();
+		},
+		queues: declareQueues(QUEUE.sandbox),
+		// Transcript batches are up to ~256 KB; a turn must outlive short idle periods between messages.
+		options: { maxQueueMessageSize: 1024 * 1024, maxQueueSize: 10_000, sleepTimeout: 10 * 60_000 },
+		run: workflow(async (ctx) =>
+			runCommandLoop(ctx, {
+				handlers: {
+					[QUEUE.sandbox.openSession]: (s, body, o) => openSession(context(s, o), body),
+					[QUEUE.sandbox.prompt]: (s, body, o) => prompt(context(s, o), body),
+					[QUEUE.sandbox.cancel]: (s, body, o) => cancel(context(s, o), body),
+					[QUEUE.sandbox.respondPermission]: (s, body, o) => respondPermission(context(s, o), body),
+					[QUEUE.sandbox.closeSession]: (s, body, o) => closeSession(context(s, o), body),
+					[QUEUE.sandbox.recordEvents]: (s, body, o) => recordEvents(context(s, o), body),
+					[QUEUE.sandbox.turnEnded]: (s, body, o) => turnEnded(context(s, o), body),
+					[QUEUE.sandbox.git]: (s, body, o) => gitOp(context(s, o), body),
+					[QUEUE.sandbox.release]: (s, body, o) => release(context(s, o), body),
+				},
+				log: (s) => log.child({ key: s.key }),
+				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
+				onSystemFailure: (s, failure) =>
+					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.sandbox, actorKey: s.key, ...failure }),
+			}),
+		),
+		actions: {
+			getSandbox: async (c): Promise<SandboxInfo> => toSandboxInfo(await readSandbox(c.db)),
+			transcript: (c, input: unknown): Promise<TranscriptPage> => readTranscript(c.db, parseInput(transcriptInputSchema, input)),
+		},
+	});
+	return withAccess(def, ACCESS.sandbox, log);
+}

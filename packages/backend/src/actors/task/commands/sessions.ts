@@ -1,0 +1,206 @@
+// Sessions on a task: the task keeps the index (what clients list) and the status it derives from
+// it; the sandbox actor does the work. Every command returns at once — provisioning, turns and git
+// run in the sandbox and report back (applySession).
+import {
+	actorRefSchema,
+	createSessionInputSchema,
+	FoundryError,
+	organizationKey,
+	PERMISSION_REPLIES,
+	parseInput,
+	QUEUE,
+	type Session,
+	sandboxKey,
+	sessionSchema,
+	type TaskRecord,
+	type TaskStatus,
+	userKey,
+} from "@foundry/shared";
+import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { newSessionId } from "../../../domain/ids.ts";
+import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
+import { sessionIndex } from "../schema.ts";
+
+type IndexRow = typeof sessionIndex.$inferSelect;
+const toSession = (row: IndexRow, taskId: string): Session => ({ ...row, taskId });
+
+export async function listSessions(ctx: Pick<TaskCommandContext, "db" | "taskId">): Promise<Session[]> {
+	const rows = await ctx.db.select().from(sessionIndex).orderBy(desc(sessionIndex.createdAt));
+	return rows.map((r) => toSession(r, ctx.taskId));
+}
+
+async function sessionRow(ctx: TaskCommandContext, id: string): Promise<IndexRow> {
+	const row = await ctx.db.select().from(sessionIndex).where(eq(sessionIndex.id, id)).get();
+	if (!row) throw new FoundryError("NOT_FOUND", `session ${id} does not exist on this task`, { sessionId: id });
+	return row;
+}
+
+const sandbox = (ctx: TaskCommandContext) => ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId));
+const repoOf = (record: TaskRecord) => ({ url: record.repoUrl, branch: record.branch });
+
+function assertOpen(record: TaskRecord): void {
+	if (record.status === "archived") throw new FoundryError("PRECONDITION_FAILED", "the task is archived (unarchive it first)");
+}
+
+const createSchema = z.object({ input: createSessionInputSchema, actor: actorRefSchema, prompt: z.string().nullable().optional() });
+
+/** task.createSession: pending_provision now; the sandbox provisions, clones and opens the agent session. */
+export async function createSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
+	const { input, actor, prompt } = parseInput(createSchema, body);
+	const record = await ensureRecord(ctx);
+	assertOpen(record);
+	const defaults = actor.startsWith("github:") ? { agent: null, model: null } : await ctx.peers.user.getOrCreate(userKey(actor)).agentDefaults();
+	const agent = input.agent ?? defaults.agent ?? ctx.defaultAgent;
+	const now = Date.now();
+	const count = (await ctx.db.select({ id: sessionIndex.id }).from(sessionIndex)).length;
+	const row: IndexRow = {
+		id: newSessionId(),
+		name: input.name ?? `Session ${count + 1}`,
+		agent,
+		model: input.model ?? (input.agent ? null : defaults.model),
+		status: "pending_provision",
+		error: null,
+		createdBy: actor,
+		createdAt: now,
+		updatedAt: now,
+		version: 0,
+	};
+	await ctx.db.insert(sessionIndex).values(row);
+	const session = toSession(row, ctx.taskId);
+	ctx.broadcastSession(session);
+	ctx.outbox.audit({ kind: "session.created", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, agent, model: row.model, withPrompt: Boolean(prompt) } });
+	await sandbox(ctx).send(QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null });
+	return session;
+}
+
+const sendSchema = z.object({ sessionId: z.string(), text: z.string(), actor: actorRefSchema });
+
+/**
+ * task.sendMessage: validated here, run by the sandbox. The sender becomes the task's owner (git acts
+ * as them from now on) and the task moves up in their feed.
+ */
+export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promise<Session> {
+	const input = parseInput(sendSchema, body);
+	let record = await ensureRecord(ctx);
+	assertOpen(record);
+	const row = await sessionRow(ctx, input.sessionId);
+	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "the session is closed; start a new one");
+	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "the session is still starting; send again when it is ready");
+	if (row.status === "running" || row.status === "needs_input") throw new FoundryError("CONFLICT", "the agent is still working in this session; stop it or wait for the turn to end");
+	if (record.owner !== input.actor) {
+		const member = await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).getMember(input.actor);
+		if (!member) throw new FoundryError("FORBIDDEN", "only members of the organization can send messages");
+		record = await commitChange(
+			ctx,
+			record,
+			{ owner: member.userId, ownerLogin: member.login, ownerAvatarUrl: member.avatarUrl },
+			{ kind: "task.owner_changed", actor: input.actor, payload: { from: record.ownerLogin, to: member.login, reason: "sent a message" } },
+		);
+	}
+	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
+	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
+	await sandbox(ctx).send(QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text });
+	return toSession(row, ctx.taskId);
+}
+
+const refSchema = z.object({ sessionId: z.string(), actor: actorRefSchema });
+
+/** task.stopSession: interrupts the running turn (the sandbox cancels within a second). */
+export async function stopSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
+	const { sessionId, actor } = parseInput(refSchema, body);
+	const record = await ensureRecord(ctx);
+	const row = await sessionRow(ctx, sessionId);
+	await sandbox(ctx).send(QUEUE.sandbox.cancel, { sessionId });
+	ctx.outbox.audit({ kind: "session.stopped", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId } });
+	return toSession(row, ctx.taskId);
+}
+
+const renameSchema = z.object({ sessionId: z.string(), name: z.string(), actor: actorRefSchema });
+
+export async function renameSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
+	const { sessionId, name, actor } = parseInput(renameSchema, body);
+	const record = await ensureRecord(ctx);
+	const row = await sessionRow(ctx, sessionId);
+	if (row.name === name) return toSession(row, ctx.taskId);
+	const next = { ...row, name, updatedAt: Date.now() };
+	await ctx.db.update(sessionIndex).set({ name, updatedAt: next.updatedAt }).where(eq(sessionIndex.id, sessionId));
+	ctx.broadcastSession(toSession(next, ctx.taskId));
+	ctx.outbox.audit({ kind: "session.renamed", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId, from: row.name, to: name } });
+	return toSession(next, ctx.taskId);
+}
+
+/** task.closeSession: closing the last session is allowed; the task is then idle. */
+export async function closeSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
+	const { sessionId, actor } = parseInput(refSchema, body);
+	const record = await ensureRecord(ctx);
+	const row = await sessionRow(ctx, sessionId);
+	if (row.status === "closed") return toSession(row, ctx.taskId);
+	const next: IndexRow = { ...row, status: "closed", updatedAt: Date.now() };
+	await ctx.db.update(sessionIndex).set({ status: "closed", updatedAt: next.updatedAt }).where(eq(sessionIndex.id, sessionId));
+	ctx.broadcastSession(toSession(next, ctx.taskId));
+	await sandbox(ctx).send(QUEUE.sandbox.closeSession, { sessionId });
+	ctx.outbox.audit({ kind: "session.closed", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId } });
+	await deriveStatus(ctx, record);
+	return toSession(next, ctx.taskId);
+}
+
+const permissionSchema = z.object({ sessionId: z.string(), requestId: z.string(), reply: z.enum(PERMISSION_REPLIES), actor: actorRefSchema });
+
+export async function respondPermission(ctx: TaskCommandContext, body: unknown): Promise<{ accepted: true }> {
+	const { sessionId, requestId, reply, actor } = parseInput(permissionSchema, body);
+	const record = await ensureRecord(ctx);
+	const row = await sessionRow(ctx, sessionId);
+	if (row.status !== "needs_input") throw new FoundryError("PRECONDITION_FAILED", "the session is not waiting for a permission answer");
+	await sandbox(ctx).send(QUEUE.sandbox.respondPermission, { sessionId, requestId, reply });
+	ctx.outbox.audit({ kind: "session.permission_answered", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId, requestId, reply } });
+	return { accepted: true };
+}
+
+const applySchema = z.object({
+	session: sessionSchema,
+	turn: z.object({ ended: z.enum(["finished", "error", "needs_input"]), message: z.string().nullable() }).nullable(),
+});
+
+/** task.applySession: the sandbox's view of a session (older versions ignored); the owner hears when a turn ends. */
+export async function applySession(ctx: TaskCommandContext, body: unknown): Promise<{ applied: boolean }> {
+	const { session, turn } = parseInput(applySchema, body);
+	const record = await ensureRecord(ctx);
+	const held = await ctx.db.select().from(sessionIndex).where(eq(sessionIndex.id, session.id)).get();
+	if (!held) return { applied: false };
+	if (held.version >= session.version) return { applied: false };
+	// Closing is the task's decision: a late report does not reopen the session.
+	const status = held.status === "closed" ? "closed" : session.status;
+	const { taskId: _t, ...row } = { ...session, status, name: held.name };
+	await ctx.db.update(sessionIndex).set(row).where(eq(sessionIndex.id, session.id));
+	ctx.broadcastSession({ ...session, status, name: held.name });
+	await deriveStatus(ctx, record);
+	if (turn) notifyOwner(ctx, record, { ...session, name: held.name }, turn);
+	return { applied: true };
+}
+
+function notifyOwner(ctx: TaskCommandContext, record: TaskRecord, session: Session, turn: { ended: "finished" | "error" | "needs_input"; message: string | null }): void {
+	if (record.owner.startsWith("github:")) return;
+	const kind = turn.ended === "finished" ? "agent_finished" : turn.ended === "error" ? "agent_error" : "agent_needs_input";
+	const title = { agent_finished: "Agent finished", agent_error: "Agent error", agent_needs_input: "Agent needs input" }[kind];
+	ctx.outbox.tellUser(record.owner, QUEUE.user.markSessionUnread, { orgId: ctx.orgId, taskId: ctx.taskId, sessionId: session.id });
+	ctx.outbox.tellUser(record.owner, QUEUE.user.notify, {
+		orgId: ctx.orgId,
+		taskId: ctx.taskId,
+		kind,
+		title: `${title}: ${record.title} (${session.name})`.slice(0, 300),
+		body: (turn.message ?? "").slice(0, 4_000),
+		sessionId: session.id,
+		dedupeKey: `turn:${session.id}:${session.version}`,
+	});
+}
+
+/** The task's status follows its sessions: any running, else any waiting for input, else the latest session's outcome. */
+export async function deriveStatus(ctx: TaskCommandContext, record: TaskRecord): Promise<TaskRecord> {
+	if (record.status === "archived") return record;
+	const rows = await ctx.db.select({ s: sessionIndex.status }).from(sessionIndex).orderBy(desc(sessionIndex.updatedAt));
+	const open = rows.map((r) => r.s).filter((s) => s !== "closed");
+	const next: TaskStatus = open.includes("running") ? "running" : open.includes("needs_input") ? "needs_input" : open[0] === "error" ? "error" : "idle";
+	if (next === record.status) return record;
+	return commitChange(ctx, record, { status: next }, { kind: "task.status_changed", actor: "system", payload: { from: record.status, to: next } });
+}
