@@ -1,5 +1,6 @@
 // Argument parsing for the CLI: global flags, then a command path and its options.
 import { parseArgs } from "node:util";
+import { sessionIdSchema } from "@foundry/client";
 
 export class UsageError extends Error {
 	override name = "UsageError";
@@ -27,6 +28,18 @@ const OPTIONS = {
 	token: { type: "string" },
 	timeout: { type: "string" },
 	"expires-in-days": { type: "string" },
+	agent: { type: "string" },
+	model: { type: "string" },
+	name: { type: "string" },
+	session: { type: "string" },
+	always: { type: "boolean" },
+	reject: { type: "boolean" },
+	draft: { type: "boolean" },
+	method: { type: "string" },
+	file: { type: "string" },
+	"older-than": { type: "string" },
+	"no-session": { type: "boolean" },
+	yes: { type: "boolean" },
 } as const;
 
 export function parseCli(argv: string[]): ParsedArgs {
@@ -55,4 +68,37 @@ export function positional(args: string[], index: number, what: string): string 
 	const v = args[index];
 	if (v === undefined || v.length === 0) throw new UsageError(`missing ${what}`);
 	return v;
+}
+
+export const DEFAULT_PRUNE_DAYS = 30;
+
+/** `--older-than`: a number of days, `30` or `30d` (default 30). */
+export function olderThanDays(flags: ParsedArgs["flags"]): number {
+	const v = stringFlag(flags, "older-than");
+	if (v === undefined) return DEFAULT_PRUNE_DAYS;
+	const m = /^(\d{1,4})d?$/.exec(v.trim());
+	const days = m?.[1] === undefined ? Number.NaN : Number(m[1]);
+	if (!Number.isInteger(days) || days > 3650) throw new UsageError(`--older-than must be a number of days (e.g. 30 or 30d, at most 3650), got '${v}'`);
+	return days;
+}
+
+/** The text after the first `from` positionals (a message, a title …), joined; fails when empty. */
+export function restText(args: string[], from: number, what: string): string {
+	const text = args.slice(from).join(" ");
+	if (text.trim().length === 0) throw new UsageError(`missing ${what}`);
+	return text;
+}
+
+/** An object without its undefined fields (inputs are strict: absent, not undefined). */
+export function defined<T extends Record<string, unknown>>(obj: T): Partial<T> {
+	return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `--session`: checked before any request, so a malformed id is a usage error. */
+export function sessionFlag(flags: ParsedArgs["flags"]): string | undefined {
+	const v = stringFlag(flags, "session");
+	if (v === undefined) return undefined;
+	const parsed = sessionIdSchema.safeParse(v);
+	if (!parsed.success) throw new UsageError(`--session: not a session id: '${v}' (they look like s_xxxxxxxxxx)`);
+	return parsed.data;
 }

@@ -3,4 +3,12 @@ export {};
 // the CLI reports failures itself, one line each.
 process.env.RIVET_LOG_LEVEL ??= "silent";
 const { run } = await import("./main.ts");
-process.exitCode = await run(process.argv.slice(2), { out: process.stdout, err: process.stderr, env: process.env });
+process.exitCode = await run(process.argv.slice(2), {
+	out: process.stdout,
+	err: process.stderr,
+	env: process.env,
+	onInterrupt: (cb) => {
+		process.once("SIGINT", cb);
+		return () => process.off("SIGINT", cb);
+	},
+});

@@ -1,6 +1,7 @@
 // The CLI's commands: each takes parsed args and a client, and returns what to print.
 import { auditKindSchema, type FoundryClient, taskStatusSchema } from "@foundry/client";
 import { intFlag, type ParsedArgs, positional, stringFlag, UsageError } from "./args.ts";
+import type { CliContext } from "./context.ts";
 import { formatAudit, formatRepo, formatSummary, formatTask } from "./format.ts";
 
 export interface Output {
@@ -9,6 +10,8 @@ export interface Output {
 }
 
 type Command = (client: FoundryClient, args: ParsedArgs) => Promise<Output>;
+/** A command that needs more than a client (streaming output, notices, Ctrl-C). */
+export type ContextCommand = (ctx: CliContext) => Promise<Output>;
 
 const lines = <T>(items: T[], fmt: (t: T) => string, empty: string) =>
 	items.length === 0 ? empty : items.map(fmt).join("\n");
@@ -30,8 +33,12 @@ export const COMMANDS: Record<string, Command> = {
 			prompt: a.command.slice(2).join(" "),
 			title: stringFlag(a.flags, "title"),
 			branch: stringFlag(a.flags, "branch"),
+			agent: stringFlag(a.flags, "agent"),
+			model: stringFlag(a.flags, "model"),
+			startSession: a.flags["no-session"] !== true,
 		});
-		return { json: task, text: `created ${task.id} on branch ${task.branch}: ${task.title}` };
+		const started = a.flags["no-session"] === true ? "" : " (first session starting; `foundry task watch` to follow it)";
+		return { json: task, text: `created ${task.id} on branch ${task.branch}: ${task.title}${started}` };
 	},
 	"task list": async (c, a) => {
 		const tasks = await c.tasks.list({
@@ -92,7 +99,7 @@ export const COMMANDS: Record<string, Command> = {
 	},
 };
 
-function enumFlag<T extends string>(a: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
+export function enumFlag<T extends string>(a: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
 	const value = stringFlag(a.flags, name);
 	if (value === undefined) return undefined;
 	const match = allowed.find((x) => x === value);
@@ -101,7 +108,7 @@ function enumFlag<T extends string>(a: ParsedArgs, name: string, allowed: readon
 }
 
 export function findCommand<T>(table: Record<string, T>, path: string[]): { name: string; run: T } | null {
-	for (const len of [2, 1]) {
+	for (const len of [3, 2, 1]) {
 		const name = path.slice(0, len).join(" ");
 		const run = table[name];
 		if (run) return { name, run };

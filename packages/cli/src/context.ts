@@ -10,6 +10,8 @@ export interface Io {
 	out: { write(s: string): unknown };
 	err: { write(s: string): unknown };
 	env: Record<string, string | undefined>;
+	/** Calls `cb` on Ctrl-C (SIGINT) instead of the default exit, until the returned function is called. */
+	onInterrupt?(cb: () => void): () => void;
 }
 
 export class CliContext {

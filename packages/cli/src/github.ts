@@ -39,8 +39,9 @@ export const GITHUB_COMMANDS: Record<string, Command> = {
 	},
 	"settings set": async (c, a) => {
 		const key = positional(a.command, 2, "setting");
-		if (key !== "archive-on-pr-close") throw new UsageError(`unknown setting '${key}' (known: archive-on-pr-close)`);
-		const settings = await c.settings.update({ archiveOnPrClose: onOff(a.command[3]) });
-		return { json: settings, text: `archive-on-pr-close: ${settings.archiveOnPrClose ? "on" : "off"}` };
+		const field = ({ "archive-on-pr-close": "archiveOnPrClose", "auto-send-follow-ups": "autoSendFollowUps" } as const)[key];
+		if (!field) throw new UsageError(`unknown setting '${key}' (known: archive-on-pr-close, auto-send-follow-ups)`);
+		const settings = await c.settings.update({ [field]: onOff(a.command[3]) });
+		return { json: settings, text: `${key}: ${settings[field] ? "on" : "off"}` };
 	},
 };

@@ -3,9 +3,13 @@ import { DEFAULT_ENDPOINT, FoundryError } from "@foundry/client";
 import { ACCOUNT_COMMANDS } from "./account.ts";
 import { parseCli, UsageError } from "./args.ts";
 import { COMMANDS, findCommand, type Output } from "./commands.ts";
+import { GIT_COMMANDS } from "./git-commands.ts";
 import { GITHUB_COMMANDS } from "./github.ts";
 import { CliContext, type Io } from "./context.ts";
 import { login, logout } from "./login.ts";
+import { sendCommand } from "./send.ts";
+import { SESSION_COMMANDS } from "./session-commands.ts";
+import { watchCommand } from "./watch.ts";
 
 export type { Io } from "./context.ts";
 
@@ -22,20 +26,36 @@ export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <comma
   token revoke <id>                            takes effect at once
   repo add <url|path>                          add a repository (https URL or absolute local path)
   repo list
-  task create --repo <id|url> [--title T] [--branch B] "<prompt>"
+  task create --repo <id|url> [--title T] [--branch B] [--agent A] [--model M] [--no-session] "<prompt>"
   task list [--repo <id|url>] [--status S] [--all]
   task show <id>
   task rename <id> <title>
   task archive <id>
   task unarchive <id>
   task followups <id>                          PR reviews and comments recorded on the task
+  task kill <id>                               stop the task's sessions and release its sandbox (owner/admin)
+  task session new <id> [--agent A] [--model M] [--name N]
+  task sessions <id>                           the task's agent sessions
+  task send <id> "<text>" [--session S]        message a session (default: the latest open one, else a new one);
+                                               returns once the turn started
+  task watch <id> [--session S]                follow the transcript live until the turn ends (Ctrl-C stops)
+  task allow <id> <request> [--session S] [--always|--reject]
+                                               answer an agent's permission request (default: once)
+  task stop <id> [--session S]                 stop the running turn
+  task push <id>                               push the task's branch; waits for the result
+  task pr <id> [--title T] [--draft]           open a pull request; waits for the result
+  task merge <id> [--method merge|squash|rebase]
+  task revert <id> <file>                      undo the branch's changes to one file
+  task diff <id> [--file F]                    the changes on the branch, per file
   github status                                the organization's GitHub installation and sync
   github sync                                  re-sync from GitHub now (admin)
   member list
-  settings set archive-on-pr-close on|off      (admin)
+  settings set archive-on-pr-close|auto-send-follow-ups on|off   (admin)
   audit [--task <id>] [--repo <id>] [--kind K] [--limit N] [--cursor C]
   issues list [--all]                          runtime issues recorded by the backend
   issues clear [id ...]
+  agents                                       agents sessions can run, their models and credentials
+  prune [--older-than 30d] [--yes]             delete archived tasks older than N days (admin; without --yes: list)
   health
 
 Endpoint: --endpoint, else FOUNDRY_ENDPOINT, else ${DEFAULT_ENDPOINT}.
@@ -58,6 +78,10 @@ const HANDLERS: Record<string, Handler> = {
 		]),
 	),
 	...ACCOUNT_COMMANDS,
+	...SESSION_COMMANDS,
+	...GIT_COMMANDS,
+	"task send": sendCommand,
+	"task watch": watchCommand,
 	login,
 	logout,
 };
@@ -76,7 +100,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
 		const ctx = new CliContext(io, args);
 		try {
 			const output = await command.run(ctx);
-			io.out.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
+			// A command that streamed its output (watch) may have nothing left to say.
+			if (json) io.out.write(`${JSON.stringify(output.json, null, 2)}\n`);
+			else if (output.text.length > 0) io.out.write(`${output.text}\n`);
 			return EXIT.ok;
 		} finally {
 			await ctx.dispose();

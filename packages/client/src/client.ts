@@ -1,13 +1,11 @@
 // The typed Foundry API for the web UI, the CLI and scripts. The only RivetKit user outside the backend.
 import type { AppRegistry } from "@foundry/backend/registry";
 import {
+	type AgentInfo,
 	type AuditPage,
 	auditLogKey,
-	type ApiTokenInfo,
 	type ConnParams,
-	type CreatedApiToken,
 	type CreateTaskInput,
-	type FeedEntry,
 	type FollowUp,
 	type GithubStatus,
 	githubDataKey,
@@ -16,28 +14,34 @@ import {
 	isErrorCode,
 	type ListAuditInput,
 	type ListTasksInput,
-	type Notification,
 	type OrganizationMember,
 	type OrganizationSettings,
 	type OrganizationSnapshot,
 	orgIdSchema,
+	type PruneResult,
+	type pruneInputSchema,
 	organizationKey,
 	parseInput,
 	type Repo,
 	type RuntimeIssue,
+	sandboxKey,
+	sessionIdSchema,
+	type TranscriptEvent,
 	type TaskRecord,
 	type TaskStatus,
 	type TaskSummary,
 	taskIdSchema,
 	taskKey,
-	type TaskUserState,
-	type UserProfile,
 	type UserUpdatedEvent,
 	userKey,
 } from "@foundry/shared";
 import { type Client, createClient } from "rivetkit/client";
 import { call } from "./errors.ts";
-import { type SubscribeOptions, type Subscription, subscribeOrganization, subscribeTask } from "./subscriptions.ts";
+import { subscribeSessionEvents } from "./session-events.ts";
+import { type SubscribeOptions, type Subscription, subscribeOrganization } from "./subscriptions.ts";
+import { gitApi, type InputOf, sandboxApi, sessionsApi, type TaskActors } from "./task-api.ts";
+import { type TaskHandlers, subscribeTaskEvents } from "./task-events.ts";
+import { meApi, tokensApi, type UserActors } from "./user-api.ts";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:7741";
 
@@ -147,6 +151,27 @@ export class FoundryClient {
 			this.#call(async () => (await this.#task(taskId)).unarchive()),
 		setStatus: (taskId: string, status: TaskStatus): Promise<TaskRecord> =>
 			this.#call(async () => (await this.#task(taskId)).setStatus({ status })),
+		/** Owner or admin: stops the task's sessions and releases its sandbox. */
+		kill: (taskId: string): Promise<TaskRecord> => this.#call(async () => (await this.#task(taskId)).kill()),
+		/** Admin: deletes archived tasks unchanged for `olderThanDays` days (`dryRun` only lists them). */
+		prune: (input: InputOf<typeof pruneInputSchema>): Promise<PruneResult> => this.#call(async () => (await this.#org()).prune(input)),
+	};
+
+	readonly #taskActors: TaskActors = {
+		call: (run) => this.#call(run),
+		task: (taskId) => this.#task(taskId),
+		sandbox: (taskId) => this.#sandbox(taskId),
+	};
+	/** A task's agent sessions and their transcripts. */
+	readonly sessions = sessionsApi(this.#taskActors);
+	/** The task's sandbox (where its sessions run). */
+	readonly sandbox = sandboxApi(this.#taskActors);
+	/** Git actions on the task's branch; their outcomes arrive as `onGitResult` (subscribeTask). */
+	readonly git = gitApi(this.#taskActors);
+
+	readonly agents = {
+		/** The agents sessions can run, with install/credential state and models. */
+		list: (): Promise<AgentInfo[]> => this.#call(async () => (await this.#org()).listAgents()),
 	};
 
 	readonly audit = {
@@ -181,44 +206,18 @@ export class FoundryClient {
 		list: (): Promise<OrganizationMember[]> => this.#call(async () => (await this.#org()).listMembers()),
 	};
 
-	/** The signed-in user: profile, organizations, API tokens, per-user state. */
-	readonly me = {
-		profile: (): Promise<UserProfile> =>
-			this.#call(async () => {
-				const p = await (await this.#user()).getProfile();
-				if (!p) throw new FoundryError("NOT_FOUND", "no profile for this user");
-				return p;
-			}),
-		update: (input: { defaultAgent?: string | null; defaultModel?: string | null }): Promise<UserProfile> =>
-			this.#call(async () => (await this.#user()).updateProfile(input)),
-		useOrganization: async (orgId: string): Promise<UserProfile> => {
-			const profile = await this.#call(async () => (await this.#user()).setActiveOrganization({ orgId }));
-			this.#orgId = profile.activeOrgId;
-			return profile;
+	readonly #userActors: UserActors = {
+		call: (run) => this.#call(run),
+		user: () => this.#user(),
+		orgId: () => this.orgId(),
+		useOrg: (orgId) => {
+			this.#orgId = orgId;
 		},
-		refreshOrganizations: (): Promise<{ queued: true }> => this.#call(async () => (await this.#user()).refreshOrganizations()),
-		taskState: (taskId: string): Promise<TaskUserState> =>
-			this.#call(async () => (await this.#user()).getTaskState({ orgId: await this.orgId(), taskId })),
-		setDraft: (taskId: string, sessionId: string, text: string): Promise<TaskUserState> =>
-			this.#call(async () => (await this.#user()).setDraft({ orgId: await this.orgId(), taskId, sessionId, text })),
-		setActiveSession: (taskId: string, sessionId: string | null): Promise<TaskUserState> =>
-			this.#call(async () => (await this.#user()).setActiveSession({ orgId: await this.orgId(), taskId, sessionId })),
-		markSessionRead: (taskId: string, sessionId: string): Promise<TaskUserState> =>
-			this.#call(async () => (await this.#user()).markSessionRead({ orgId: await this.orgId(), taskId, sessionId })),
-		feed: (opts: { orgId?: string; limit?: number } = {}): Promise<FeedEntry[]> =>
-			this.#call(async () => (await this.#user()).listFeed(opts)),
-		notifications: (opts: { unreadOnly?: boolean; limit?: number } = {}): Promise<Notification[]> =>
-			this.#call(async () => (await this.#user()).listNotifications(opts)),
-		markNotificationsRead: (ids?: number[]): Promise<{ ids: number[] }> =>
-			this.#call(async () => (await this.#user()).markNotificationsRead(ids ? { ids } : {})),
 	};
-
-	readonly tokens = {
-		create: (name: string, opts: { expiresInDays?: number } = {}): Promise<CreatedApiToken> =>
-			this.#call(async () => (await this.#user()).createApiToken({ name, ...opts })),
-		list: (): Promise<ApiTokenInfo[]> => this.#call(async () => (await this.#user()).listApiTokens()),
-		revoke: (id: string): Promise<{ revoked: string }> => this.#call(async () => (await this.#user()).revokeApiToken({ id })),
-	};
+	/** The signed-in user: profile, organizations, per-user state. */
+	readonly me = meApi(this.#userActors);
+	/** The user's personal API tokens. */
+	readonly tokens = tokensApi(this.#userActors);
 
 	/** The organization's sidebar state, kept current; `listener` gets a fresh snapshot on each change. */
 	async subscribeOrganization(listener: (s: OrganizationSnapshot) => void, opts?: SubscribeOptions): Promise<Subscription> {
@@ -238,14 +237,27 @@ export class FoundryClient {
 		return { close: () => conn.dispose() };
 	}
 
-	/** One task's record, kept current. Fails with NOT_FOUND before connecting if the task does not exist. */
+	/** One task live: record (listener or `onTask`), sessions, git results, changes. NOT_FOUND if unknown. */
 	async subscribeTask(
 		taskId: string,
-		listener: (task: TaskRecord) => void,
+		handlers: TaskHandlers | ((task: TaskRecord) => void),
 		opts?: SubscribeOptions,
 	): Promise<Subscription> {
 		const handle = await this.#call(() => this.#task(taskId));
-		return subscribeTask(this.endpoint, () => handle.connect(), listener, opts);
+		const on = typeof handlers === "function" ? { onTask: handlers } : handlers;
+		return subscribeTaskEvents(this.endpoint, () => handle.connect(), on, opts);
+	}
+
+	/** A session's transcript: the stored events first, then live ones, each index once, ascending. */
+	async subscribeSession(
+		taskId: string,
+		sessionId: string,
+		onEvents: (events: TranscriptEvent[]) => void,
+		opts?: SubscribeOptions,
+	): Promise<Subscription> {
+		const id = parseInput(sessionIdSchema, sessionId, "session id");
+		const handle = await this.#call(() => this.#sandbox(taskId));
+		return subscribeSessionEvents(this.endpoint, () => handle.connect(), id, onEvents, opts);
 	}
 
 	/** A trivial actor round trip (used by benchmarks as the latency floor). */
@@ -266,9 +278,18 @@ export class FoundryClient {
 
 	/** Resolves a task through the organization index first: unknown ids fail fast with NOT_FOUND. */
 	async #task(taskId: string) {
+		return this.#rivet.task.getOrCreate(taskKey(await this.orgId(), await this.#knownTask(taskId)), { params: this.#params });
+	}
+
+	/** The task's sandbox actor (one per task), after the same existence check. */
+	async #sandbox(taskId: string) {
+		return this.#rivet.sandbox.getOrCreate(sandboxKey(await this.orgId(), await this.#knownTask(taskId)), { params: this.#params });
+	}
+
+	async #knownTask(taskId: string): Promise<string> {
 		const id = parseInput(taskIdSchema, taskId, "task id");
 		await (await this.#org()).getTaskSummary(id);
-		return this.#rivet.task.getOrCreate(taskKey(await this.orgId(), id), { params: this.#params });
+		return id;
 	}
 }
 

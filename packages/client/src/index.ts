@@ -3,4 +3,7 @@ export { createFoundryClient, DEFAULT_ENDPOINT, FoundryClient, type FoundryClien
 export { toFoundryError } from "./errors.ts";
 export { applyChange, sortTasks } from "./reduce.ts";
 export type { SubscribeOptions, Subscription } from "./subscriptions.ts";
+export type { MergeInput, PermissionReply, PublishPrInput } from "./task-api.ts";
+export type { TaskHandlers } from "./task-events.ts";
+export { type MergeResult, readTranscript, TranscriptMerge } from "./transcript.ts";
 export * from "@foundry/shared";

@@ -5,7 +5,7 @@ import { applyChange } from "./reduce.ts";
 const task = (id: string, updatedAt: number, status: TaskSummary["status"] = "idle"): TaskSummary => ({
 	id, repoId: "r_1", title: id, status, branch: id, owner: "o", ownerLogin: "o", ownerAvatarUrl: null, prNumber: null, prUrl: null, reviewDecision: null, headSha: null, updatedAt, prState: null, version: 1,
 });
-const empty: OrganizationSnapshot = { orgId: "o", version: 0, account: null, memberCount: 0, github: null, settings: { archiveOnPrClose: true }, repos: [], tasks: [], openRuntimeIssues: 0 };
+const empty: OrganizationSnapshot = { orgId: "o", version: 0, account: null, memberCount: 0, github: null, settings: { archiveOnPrClose: true, autoSendFollowUps: false }, repos: [], tasks: [], openRuntimeIssues: 0 };
 
 describe("applyChange", () => {
 	it("upserts tasks newest first and drops archived ones", () => {
@@ -33,7 +33,7 @@ describe("applyChange", () => {
 		s = applyChange(s, 2, { type: "tasksRemoved", taskIds: ["b"] });
 		expect(s.tasks.map((t) => t.id)).toEqual(["c", "a"]);
 		expect(s.version).toBe(2);
-		s = applyChange(s, 3, { type: "settings", settings: { archiveOnPrClose: false } });
-		expect(s.settings).toEqual({ archiveOnPrClose: false });
+		s = applyChange(s, 3, { type: "settings", settings: { archiveOnPrClose: false, autoSendFollowUps: false } });
+		expect(s.settings).toEqual({ archiveOnPrClose: false, autoSendFollowUps: false });
 	});
 });

@@ -43,7 +43,7 @@ async function seed(client: FoundryClient, repo: string, from: number, to: numbe
 	const worker = async () => {
 		while (next < to) {
 			const i = next++;
-			await client.tasks.create({ repo, prompt: `Seed task number ${i}`, requestId: `seed-${i}-xxxxxxxx` });
+			await client.tasks.create({ startSession: false, repo, prompt: `Seed task number ${i}`, requestId: `seed-${i}-xxxxxxxx` });
 		}
 	};
 	await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
@@ -93,7 +93,7 @@ async function main() {
 				console.error(`seeded to ${target} tasks at ${rate.toFixed(0)} creates/s`);
 				count = target;
 			}
-			const create = await time(CREATE_SAMPLES, (i) => client.tasks.create({ repo, prompt: `Measured task ${size}-${i}` }));
+			const create = await time(CREATE_SAMPLES, (i) => client.tasks.create({ startSession: false, repo, prompt: `Measured task ${size}-${i}` }));
 			count += CREATE_SAMPLES;
 			const list = await time(LIST_SAMPLES, () => client.tasks.list());
 			const listed = (await client.tasks.list()).length;

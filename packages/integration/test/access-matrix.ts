@@ -83,7 +83,7 @@ const taskRef = (t: Target) => ({ orgId: t.user?.login ?? "", taskId: "t_matrix0
 export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } } = {
 	organization: {
 		addRepo: (t) => [{ url: `https://example.com/${t.org}/matrix-${Math.random().toString(36).slice(2, 8)}` }],
-		createTask: (t, f) => [{ repo: f.repoIdByOrg[t.org ?? ""] ?? "missing", prompt: "matrix task" }],
+		createTask: (t, f) => [{ repo: f.repoIdByOrg[t.org ?? ""] ?? "missing", prompt: "matrix task", startSession: false }],
 		clearRuntimeIssues: (): unknown[] => [{}],
 		listRepos: none,
 		listTasks: (): unknown[] => [{}],

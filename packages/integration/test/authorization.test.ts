@@ -47,7 +47,7 @@ const signIn = async (login: string) => (await signInRetrying(backend, login)).s
 async function taskIn(token: string, org: string): Promise<string> {
 	const client = backend.clientFor(token, org);
 	fixtures.repoIdByOrg[org] ??= (await client.repos.add(`https://example.com/${org}/matrix`)).id;
-	const { id } = await client.tasks.create({ repo: fixtures.repoIdByOrg[org] ?? "", prompt: "matrix fixture", requestId: `matrix-${org}-${token.slice(0, 8)}`, startSession: false });
+	const { id } = await client.tasks.create({ startSession: false, repo: fixtures.repoIdByOrg[org] ?? "", prompt: "matrix fixture", requestId: `matrix-${org}-${token.slice(0, 8)}` });
 	// Start the actors the matrix calls (tasks start lazily, audit logs on first use), so that the
 	// matrix measures access rules, not actor creation.
 	await eventually(async () => (await client.tasks.get(id)).id, 60_000);

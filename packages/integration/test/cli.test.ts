@@ -26,11 +26,11 @@ describe("foundry CLI", () => {
 		expect(repos.map((r) => r.id)).toContain(repo.id);
 
 		const task = await json<{ id: string; title: string; branch: string }>([
-			"task", "create", "--repo", "https://example.com/acme/cli", "Add", "a", "CLI", "flag",
+			"task", "create", "--no-session", "--repo", "https://example.com/acme/cli", "Add", "a", "CLI", "flag",
 		]);
 		expect(task.title).toBe("feat: add a CLI flag");
 		const explicit = await json<{ branch: string }>([
-			"task", "create", "--repo", repo.id, "--title", "Explicit", "--branch", "cli/explicit", "do it",
+			"task", "create", "--no-session", "--repo", repo.id, "--title", "Explicit", "--branch", "cli/explicit", "do it",
 		]);
 		expect(explicit.branch).toBe("cli/explicit");
 
@@ -100,7 +100,7 @@ describe("foundry CLI", () => {
 		const unknown = await runCli(["settings", "set", "colour", "on"], env);
 		expect(unknown.code).toBe(2);
 		const repo = await json<{ id: string }>(["repo", "add", "https://example.com/acme/followups"]);
-		const task = await json<{ id: string }>(["task", "create", "--repo", repo.id, "Follow", "up"]);
+		const task = await json<{ id: string }>(["task", "create", "--no-session", "--repo", repo.id, "Follow", "up"]);
 		expect(await json(["task", "followups", task.id])).toEqual([]);
 	});
 });

@@ -49,7 +49,7 @@ describe("external engine", () => {
 			expect(health.engine).toEqual({ mode: "external", reachable: true });
 			const client = backend.client();
 			const repo = await client.repos.add("https://example.com/acme/external");
-			const task = await client.tasks.create({ repo: repo.id, prompt: "Runs on a shared engine" });
+			const task = await client.tasks.create({ startSession: false, repo: repo.id, prompt: "Runs on a shared engine" });
 			expect((await client.tasks.get(task.id)).title).toBe("Runs on a shared engine");
 			expect(backend.enginePid()).toBeNull(); // nothing was spawned for this data dir
 		} finally {

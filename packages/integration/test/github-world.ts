@@ -93,3 +93,23 @@ export async function pushCommit(sim: RunningSim, login: string, owner: string, 
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
+
+/** A file's content at `ref` in the simulator's repository (read with git, as a user would). */
+export async function fileAt(sim: RunningSim, login: string, owner: string, repo: string, ref: string, file: string): Promise<string> {
+	const { execFileSync } = await import("node:child_process");
+	const { mkdtempSync, rmSync } = await import("node:fs");
+	const { tmpdir } = await import("node:os");
+	const { join } = await import("node:path");
+	const found = (await sim.world()).repos.find((r) => r.fullName === `${owner}/${repo}`);
+	if (!found) throw new Error(`no repository ${owner}/${repo} in the simulator`);
+	const url = new URL(found.cloneUrl);
+	url.username = "x-access-token";
+	url.password = await userToken(sim, login);
+	const dir = mkdtempSync(join(tmpdir(), "foundry-read-"));
+	try {
+		execFileSync("git", ["clone", "--quiet", "--no-checkout", url.toString(), dir]);
+		return execFileSync("git", ["-C", dir, "show", `${ref}:${file}`], { encoding: "utf8" });
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}

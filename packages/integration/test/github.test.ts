@@ -199,7 +199,7 @@ describe("tasks linked to PRs", () => {
 		await createRepo(backend.sim, "acme", "linked", ["feature/real"]);
 		await client.github.sync();
 		const repo = await eventually(async () => (await snapshot()).repos.find((r) => r.name === "acme/linked"), 30_000);
-		const task = await client.tasks.create({ repo: repo.id, prompt: "Do the real thing", branch: "feature/real" });
+		const task = await client.tasks.create({ startSession: false, repo: repo.id, prompt: "Do the real thing", branch: "feature/real" });
 		const number = await openPull(gh, "acme", "linked", "feature/real", "The real thing");
 		const linked = await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber === number));
 		expect(linked).toMatchObject({ prState: "open", ownerLogin: "octocat", title: task.title });

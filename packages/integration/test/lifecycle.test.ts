@@ -12,7 +12,7 @@ describe("backend lifecycle", () => {
 		const first = await fixture.start();
 		const client = first.client();
 		const repo = await client.repos.add("https://example.com/acme/persist");
-		const task = await client.tasks.create({ repo: repo.id, prompt: "Survive a restart" });
+		const task = await client.tasks.create({ startSession: false, repo: repo.id, prompt: "Survive a restart" });
 		await client.tasks.rename(task.id, "Renamed before restart");
 		await eventually(async () => ((await client.audit.list({ kind: "task.renamed" })).events.length === 1 ? true : undefined));
 		const auditBefore = await client.audit.list({ order: "asc" });
@@ -33,7 +33,7 @@ describe("backend lifecycle", () => {
 		expect(await again.tasks.get(task.id)).toMatchObject({ title: "Renamed before restart", prompt: "Survive a restart" });
 		expect(await again.audit.list({ order: "asc" })).toEqual(auditBefore);
 		// And it keeps working after the restart.
-		const next = await again.tasks.create({ repo: repo.id, prompt: "After restart" });
+		const next = await again.tasks.create({ startSession: false, repo: repo.id, prompt: "After restart" });
 		expect((await again.tasks.list()).map((t) => t.id)).toContain(next.id);
 	});
 

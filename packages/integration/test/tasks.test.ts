@@ -51,18 +51,19 @@ describe("tasks", () => {
 	});
 
 	it("derives title and branch from the prompt", async () => {
-		const task = await client.tasks.create({ repo: repoId, prompt: "  Fix the crash when saving an empty draft\nDetails follow." });
+		const task = await client.tasks.create({ startSession: false, repo: repoId, prompt: "  Fix the crash when saving an empty draft\nDetails follow." });
 		expect(task.title).toBe("fix: the crash when saving an empty draft");
 		expect(task.branch).toMatch(/^fix\/the-crash-when-saving-an-empty-draft-[a-z0-9]{4}$/);
 		expect(task.branch.length).toBeLessThanOrEqual(50);
 		expect(task).toMatchObject({ status: "idle", repoId, prompt: "  Fix the crash when saving an empty draft\nDetails follow." });
-		const long = await client.tasks.create({ repo: repoId, prompt: `Add ${"very ".repeat(40)}long feature` });
+		const long = await client.tasks.create({ startSession: false, repo: repoId, prompt: `Add ${"very ".repeat(40)}long feature` });
 		expect(long.title.length).toBeLessThanOrEqual(60);
 		expect(long.branch.length).toBeLessThanOrEqual(50);
 	});
 
 	it("accepts the repository by URL, an explicit title and branch; a taken branch is CONFLICT", async () => {
 		const task = await client.tasks.create({
+			startSession: false,
 			repo: "https://example.com/acme/app.git",
 			prompt: "do the thing",
 			title: "My explicit title",
@@ -70,35 +71,35 @@ describe("tasks", () => {
 		});
 		expect(task).toMatchObject({ title: "My explicit title", branch: "feature/explicit-1", repoId });
 		const count = (await client.tasks.list({ includeArchived: true })).length;
-		expect(await codeOf(client.tasks.create({ repo: repoId, prompt: "again", branch: "feature/explicit-1" }))).toBe("CONFLICT");
+		expect(await codeOf(client.tasks.create({ startSession: false, repo: repoId, prompt: "again", branch: "feature/explicit-1" }))).toBe("CONFLICT");
 		expect((await client.tasks.list({ includeArchived: true })).length).toBe(count);
 	});
 
 	it("accepts a prompt at the limit even in multi-byte characters", async () => {
 		const prompt = "€".repeat(32_000); // 32,000 characters, 96,000 bytes of UTF-8
-		const task = await client.tasks.create({ repo: repoId, prompt, title: "Big prompt" });
+		const task = await client.tasks.create({ startSession: false, repo: repoId, prompt, title: "Big prompt" });
 		expect((await client.tasks.get(task.id)).prompt).toBe(prompt);
 	});
 
 	it("two tasks with the same prompt get different branches", async () => {
-		const a = await client.tasks.create({ repo: repoId, prompt: "Same prompt" });
-		const b = await client.tasks.create({ repo: repoId, prompt: "Same prompt" });
+		const a = await client.tasks.create({ startSession: false, repo: repoId, prompt: "Same prompt" });
+		const b = await client.tasks.create({ startSession: false, repo: repoId, prompt: "Same prompt" });
 		expect(a.branch).not.toBe(b.branch);
 	});
 
 	it("rejects bad input with a typed error and leaves no rows behind", async () => {
 		const before = await client.tasks.list({ includeArchived: true });
 		const cases: Array<[() => Promise<unknown>, string]> = [
-			[() => client.tasks.create({ repo: repoId, prompt: "   " }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "" }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: "r_0000000000", prompt: "x" }), "NOT_FOUND"],
-			[() => client.tasks.create({ repo: "https://example.com/nobody/here", prompt: "x" }), "NOT_FOUND"],
-			[() => client.tasks.create({ repo: "ssh://host/x", prompt: "x" }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "x", branch: "bad..name" }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "x", branch: "has space" }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "x", branch: "ends.lock" }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "x", title: "t".repeat(121) }), "INVALID_INPUT"],
-			[() => client.tasks.create({ repo: repoId, prompt: "p".repeat(32_001) }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "   " }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "" }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: "r_0000000000", prompt: "x" }), "NOT_FOUND"],
+			[() => client.tasks.create({ startSession: false, repo: "https://example.com/nobody/here", prompt: "x" }), "NOT_FOUND"],
+			[() => client.tasks.create({ startSession: false, repo: "ssh://host/x", prompt: "x" }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "x", branch: "bad..name" }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "x", branch: "has space" }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "x", branch: "ends.lock" }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "x", title: "t".repeat(121) }), "INVALID_INPUT"],
+			[() => client.tasks.create({ startSession: false, repo: repoId, prompt: "p".repeat(32_001) }), "INVALID_INPUT"],
 			[() => client.tasks.get("t_zzzzzzzzzz"), "NOT_FOUND"],
 			[() => client.tasks.get("nonsense"), "INVALID_INPUT"],
 			[() => client.tasks.rename("t_zzzzzzzzzz", "x"), "NOT_FOUND"],
@@ -111,7 +112,7 @@ describe("tasks", () => {
 	});
 
 	it("shows, renames, archives; list filters by repo and status; audit records it in order", async () => {
-		const task = await client.tasks.create({ repo: repoId, prompt: "Document the API" });
+		const task = await client.tasks.create({ startSession: false, repo: repoId, prompt: "Document the API" });
 		expect((await client.tasks.get(task.id)).title).toBe("docs: document the API");
 		const renamed = await client.tasks.rename(task.id, "  Better title  ");
 		expect(renamed.title).toBe("Better title");
@@ -154,7 +155,7 @@ describe("tasks", () => {
 	});
 
 	it("a retried create with the same requestId returns the same task", async () => {
-		const input = { repo: repoId, prompt: "Idempotent create", requestId: "req-12345678" };
+		const input = { repo: repoId, prompt: "Idempotent create", requestId: "req-12345678", startSession: false };
 		const a = await client.tasks.create(input);
 		const b = await client.tasks.create(input);
 		expect(b.id).toBe(a.id);
@@ -169,7 +170,7 @@ describe("realtime", () => {
 		const sub = await watcher.subscribeOrganization((s) => snapshots.push(s));
 		await sub.ready;
 		const repo = await client.repos.add("https://example.com/acme/realtime");
-		const task = await client.tasks.create({ repo: repo.id, prompt: "Realtime task" });
+		const task = await client.tasks.create({ startSession: false, repo: repo.id, prompt: "Realtime task" });
 		const seen = await eventually(async () => snapshots.find((s) => s.tasks.some((t) => t.id === task.id)));
 		expect(seen.repos.some((r) => r.id === repo.id)).toBe(true);
 

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe("task ownership", () => {
 	it("the creator owns a new task; login and avatar are in the summary", async () => {
-		const task = await hubot.tasks.create({ repo: repoId, prompt: "Owned by hubot" });
+		const task = await hubot.tasks.create({ startSession: false, repo: repoId, prompt: "Owned by hubot" });
 		expect(task).toMatchObject({ creator: hubotId, owner: hubotId, ownerLogin: "hubot" });
 		const [summary] = (await octocat.tasks.list()).filter((t) => t.id === task.id);
 		expect(summary).toMatchObject({ owner: hubotId, ownerLogin: "hubot" });
@@ -41,7 +41,7 @@ describe("task ownership", () => {
 	});
 
 	it("the owner or an admin can move ownership to a member; others cannot; non-members are refused", async () => {
-		const task = await octocat.tasks.create({ repo: repoId, prompt: "Owned by octocat" });
+		const task = await octocat.tasks.create({ startSession: false, repo: repoId, prompt: "Owned by octocat" });
 		await expect(hubot.tasks.setOwner(task.id, hubotId)).rejects.toMatchObject({ code: "FORBIDDEN" });
 		await expect(octocat.tasks.setOwner(task.id, "u_nobody")).rejects.toMatchObject({ code: "INVALID_INPUT" });
 		await expect(octocat.tasks.setOwner(task.id, "")).rejects.toMatchObject({ code: "INVALID_INPUT" });
@@ -62,7 +62,7 @@ describe("task ownership", () => {
 
 describe("per-user state", () => {
 	it("keeps drafts, the active session and unread sessions per user and task", async () => {
-		const task = await octocat.tasks.create({ repo: repoId, prompt: "State" });
+		const task = await octocat.tasks.create({ startSession: false, repo: repoId, prompt: "State" });
 		await octocat.me.setDraft(task.id, "s1", "half a thought");
 		await octocat.me.setActiveSession(task.id, "s1");
 		const mine = await octocat.me.taskState(task.id);
@@ -75,8 +75,8 @@ describe("per-user state", () => {
 	});
 
 	it("bumps the feed on the user's own actions, and notifications bump it and mark the session unread", async () => {
-		const first = await octocat.tasks.create({ repo: repoId, prompt: "Feed one" });
-		const second = await octocat.tasks.create({ repo: repoId, prompt: "Feed two" });
+		const first = await octocat.tasks.create({ startSession: false, repo: repoId, prompt: "Feed one" });
+		const second = await octocat.tasks.create({ startSession: false, repo: repoId, prompt: "Feed two" });
 		const feed = await eventually(async () => {
 			const f = await octocat.me.feed({ orgId: DEFAULT_ORG });
 			return f[0]?.taskId === second.id && f.some((e) => e.taskId === first.id) ? f : undefined;

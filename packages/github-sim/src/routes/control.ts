@@ -40,7 +40,8 @@ export function controlRoutes(sim: Sim) {
 		return c.json(issued.map((t) => ({ token: t.token, scopes: t.scopes, expiresAt: t.expiresAt })));
 	});
 	app.post("/orgs", async (c) => {
-		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional() }), await body(c));
+		const permission = z.enum(["admin", "maintain", "write", "triage", "read", "none"]);
+		const input = parse(z.object({ login: z.string().min(1), name: z.string().optional(), basePermission: permission.optional() }), await body(c));
 		return c.json(sim.world.addOrg(input), 201);
 	});
 	app.put("/orgs/:org/members/:user", async (c) => {

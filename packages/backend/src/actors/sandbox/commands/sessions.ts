@@ -2,14 +2,14 @@
 // runs in the runtime, outside this loop), stop, permission answers, close, and the events and turn
 // ends the runtime reports back.
 import { FoundryError, PERMISSION_REPLIES, parseInput, sessionSchema } from "@foundry/shared";
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
 import { appendEvents, type NewEvent, notice, readSession, type SandboxCommandContext, updateSession } from "../context.ts";
 import { repoDir, repoSchema } from "../git.ts";
 import { normalizeEnvelope } from "../normalize.ts";
 import type { TurnEndedBody } from "../runtime.ts";
-import { sessions } from "../schema.ts";
+import { events, sessions } from "../schema.ts";
 import { afterTurn } from "./git-ops.ts";
 import { EXPIRED, ensureRepo, ensureSandbox, liveSandbox } from "./provision.ts";
 
@@ -64,9 +64,8 @@ export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise
 	const row = await readSession(ctx.db, sessionId);
 	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "session is closed; start a new session");
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
-	if (row.generation === 0) throw new FoundryError("PRECONDITION_FAILED", `session failed to start (${row.error ?? "unknown error"}); start a new session`);
-	// A failed turn leaves the session usable; a sandbox that expired does not.
-	if (row.status === "error" && row.error === EXPIRED) throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+	// `error` is terminal (it never started, or its sandbox expired); a failed turn leaves it idle.
+	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `session cannot be used (${row.error ?? "error"}); start a new session`);
 	const sandboxRow = await liveSandbox(ctx);
 	if (!sandboxRow || sandboxRow.row.generation !== row.generation) {
 		if (sandboxRow) {
@@ -80,6 +79,7 @@ export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise
 	} catch (err) {
 		const e = sandboxError(err, "the message could not be sent");
 		await notice(ctx, sessionId, "error", e.message);
+		await updateSession(ctx, sessionId, { error: e.message }, { ended: "error", message: e.message });
 		throw e;
 	}
 	return { started: true };
@@ -174,11 +174,23 @@ export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Prom
 		if (!live) return { status: "error" };
 	}
 	const failed = ended.error !== null;
-	if (failed) await notice(ctx, ended.sessionId, "error", ended.error ?? "agent error");
-	const status = failed ? "error" : "idle";
+	// The agent's own error is already in the transcript (its JSON-RPC error); others are not.
+	if (failed && !(await lastIsError(ctx, ended.sessionId, ended.error ?? ""))) await notice(ctx, ended.sessionId, "error", ended.error ?? "agent error");
+	// A failed turn leaves the session usable: idle, with the turn's error shown on it.
+	const status = "idle";
 	const minutes = row.turnStartedAt ? Math.round((Date.now() - row.turnStartedAt) / 1000) : null;
 	await updateSession(ctx, ended.sessionId, { status, error: ended.error, turnStartedAt: null }, { ended: failed ? "error" : "finished", message: ended.error ?? ended.stopReason });
 	ctx.outbox.audit({ kind: "session.turn_ended", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: ended.sessionId, stopReason: ended.stopReason, error: ended.error, seconds: minutes } });
 	if (!failed) await afterTurn(ctx).catch((err: unknown) => ctx.log.warn({ err }, "changes summary failed"));
 	return { status };
+}
+
+async function lastIsError(ctx: SandboxCommandContext, sessionId: string, message: string): Promise<boolean> {
+	const errors = await ctx.db
+		.select({ text: events.text })
+		.from(events)
+		.where(and(eq(events.sessionId, sessionId), eq(events.kind, "error")))
+		.orderBy(desc(events.idx))
+		.limit(1);
+	return errors.some((e) => e.text !== "" && message.includes(e.text));
 }

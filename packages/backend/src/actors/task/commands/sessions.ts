@@ -87,6 +87,7 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 	const row = await sessionRow(ctx, input.sessionId);
 	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "the session is closed; start a new one");
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "the session is still starting; send again when it is ready");
+	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `the session cannot be used (${row.error ?? "error"}); start a new one`);
 	if (row.status === "running" || row.status === "needs_input") throw new FoundryError("CONFLICT", "the agent is still working in this session; stop it or wait for the turn to end");
 	if (record.owner !== input.actor) {
 		const member = await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).getMember(input.actor);
@@ -198,9 +199,11 @@ function notifyOwner(ctx: TaskCommandContext, record: TaskRecord, session: Sessi
 /** The task's status follows its sessions: any running, else any waiting for input, else the latest session's outcome. */
 export async function deriveStatus(ctx: TaskCommandContext, record: TaskRecord): Promise<TaskRecord> {
 	if (record.status === "archived") return record;
-	const rows = await ctx.db.select({ s: sessionIndex.status }).from(sessionIndex).orderBy(desc(sessionIndex.updatedAt));
-	const open = rows.map((r) => r.s).filter((s) => s !== "closed");
-	const next: TaskStatus = open.includes("running") ? "running" : open.includes("needs_input") ? "needs_input" : open[0] === "error" ? "error" : "idle";
+	const rows = await ctx.db.select({ s: sessionIndex.status, error: sessionIndex.error }).from(sessionIndex).orderBy(desc(sessionIndex.updatedAt));
+	const open = rows.filter((r) => r.s !== "closed");
+	const statuses = open.map((r) => r.s);
+	const latestFailed = open[0] !== undefined && (open[0].s === "error" || open[0].error !== null);
+	const next: TaskStatus = statuses.includes("running") ? "running" : statuses.includes("needs_input") ? "needs_input" : latestFailed ? "error" : "idle";
 	if (next === record.status) return record;
 	return commitChange(ctx, record, { status: next }, { kind: "task.status_changed", actor: "system", payload: { from: record.status, to: next } });
 }

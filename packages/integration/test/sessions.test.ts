@@ -1,0 +1,317 @@
+// Step 5 end to end, against the GitHub simulator and local sandboxes running the scripted agent:
+// the flagship flow (task with a prompt → agent commits → PR → merge → archived, all audited),
+// stop within a second, permission requests, a sandbox killed from outside, events stored once,
+// follow-ups sent to the agent, and the refusals of bad input.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
+import type { FoundryClient } from "@foundry/client";
+import { QUEUE, type Session, type TranscriptEvent } from "@foundry/shared";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawClient, type RawClient } from "./access-matrix.ts";
+import { fileAt, octokitAs } from "./github-world.ts";
+import { eventually, runCli, startBackend, type TestBackend } from "./harness.ts";
+
+let backend: TestBackend;
+let client: FoundryClient;
+let raw: RawClient;
+let repoId: string;
+let cli: Record<string, string>;
+
+beforeAll(async () => {
+	backend = await startBackend();
+	client = backend.client();
+	raw = rawClient(backend.url);
+	cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
+	repoId = (await eventually(async () => (await client.repos.list()).find((r) => r.name === "acme/widgets"), 60_000)).id;
+}, 120_000);
+afterAll(async () => {
+	await raw?.dispose();
+	await backend?.stop({ cleanup: true });
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+		return "ok";
+	} catch (err) {
+		return String((err as { code?: unknown }).code ?? err);
+	}
+}
+
+/** Waits until the task's (only or named) session reaches one of `statuses`. */
+async function sessionIn(taskId: string, statuses: Session["status"][], sessionId?: string, timeoutMs = 60_000): Promise<Session> {
+	return eventually(async () => {
+		const all = await client.sessions.list(taskId);
+		const s = sessionId ? all.find((x) => x.id === sessionId) : all[0];
+		return s && statuses.includes(s.status) ? s : undefined;
+	}, timeoutMs);
+}
+
+async function transcript(taskId: string, sessionId: string): Promise<TranscriptEvent[]> {
+	return client.sessions.fullTranscript(taskId, sessionId);
+}
+
+/** Sends a message and waits until that turn ended (a new turn_end in the transcript, session not running). */
+async function turn(taskId: string, sessionId: string, text: string): Promise<TranscriptEvent[]> {
+	const ends = (events: TranscriptEvent[]) => events.filter((e) => e.kind === "turn_end" || e.kind === "error").length;
+	const before = ends(await transcript(taskId, sessionId));
+	await client.sessions.send(taskId, sessionId, text);
+	return eventually(async () => {
+		const events = await transcript(taskId, sessionId);
+		const s = (await client.sessions.list(taskId)).find((x) => x.id === sessionId);
+		return ends(events) > before && s?.status !== "running" ? events : undefined;
+	});
+}
+
+/** A task without a first session, then a session on it (ready). */
+async function taskWithSession(title: string): Promise<{ taskId: string; session: Session }> {
+	const task = await client.tasks.create({ repo: repoId, prompt: title, title, startSession: false });
+	const created = await client.sessions.create(task.id, {});
+	expect(created.status).toBe("pending_provision");
+	return { taskId: task.id, session: await sessionIn(task.id, ["ready", "error"], created.id) };
+}
+
+describe("the flagship flow", () => {
+	it("task with a prompt → the agent commits → PR → merge through the CLI → archived, every step audited in order", async () => {
+		const prompt = "write notes/hello.md Hello from the agent\ncommit Add a hello note";
+		const task = await client.tasks.create({ repo: repoId, prompt, title: "Hello note" });
+		const [first] = await eventually(async () => {
+			const s = await client.sessions.list(task.id);
+			return s.length > 0 ? s : undefined;
+		});
+		expect(first?.agent).toBe("pi");
+		const done = await sessionIn(task.id, ["idle", "error"], first?.id);
+		expect(done.status).toBe("idle");
+		const events = await transcript(task.id, done.id);
+		expect(events.find((e) => e.kind === "user_message")?.text).toBe(prompt);
+		const said = events.filter((e) => e.kind === "agent_message").map((e) => e.text).join("");
+		expect(said).toContain("wrote notes/hello.md");
+		expect(said).toMatch(/committed [0-9a-f]{7}/);
+		expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i + 1));
+		// The owner hears that the agent finished; the changes are cached on the task.
+		await eventually(async () => ((await client.me.notifications()).some((n) => n.taskId === task.id && n.kind === "agent_finished") ? true : undefined));
+		const changes = await eventually(async () => (await client.git.changes(task.id)) ?? undefined);
+		expect(changes.files.map((f) => f.path)).toEqual(["notes/hello.md"]);
+		expect(changes.ahead).toBe(1);
+		expect((await client.git.diff(task.id, "notes/hello.md"))[0]?.diff).toContain("+Hello from the agent");
+
+		await client.git.publishPr(task.id, { title: "Add a hello note" });
+		const gh = await octokitAs(backend.sim, "octocat");
+		const pr = await eventually(async () => {
+			const { data } = await gh.rest.pulls.list({ owner: "acme", repo: "widgets", state: "open", head: `acme:${task.branch}` });
+			return data[0];
+		}, 60_000);
+		// The PR's head is the agent's commit.
+		expect(await fileAt(backend.sim, "octocat", "acme", "widgets", pr.head.sha, "notes/hello.md")).toBe("Hello from the agent\n");
+		const opened = await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber === pr.number));
+		expect(opened.prState).toBe("open");
+
+		const merged = await runCli(["task", "merge", task.id, "--method", "squash"], cli);
+		expect(merged.stderr).toBe("");
+		expect(merged.code).toBe(0);
+		expect(merged.stdout).toMatch(/merged #\d+/);
+		await eventually(async () => ((await client.tasks.get(task.id)).status === "archived" ? true : undefined), 60_000);
+		const audit = await eventually(async () => {
+			const page = await client.audit.list({ taskId: task.id, order: "asc", limit: 100 });
+			const kinds = page.events.map((e) => e.kind);
+			return kinds.includes("task.archived") && kinds.includes("sandbox.released") ? page.events : undefined;
+		});
+		const kinds: string[] = audit.map((e) => e.kind);
+		const order: string[] = ["task.created", "session.created", "sandbox.provisioned", "session.ready", "session.message_sent", "session.turn_ended", "task.git_action", "task.archived"];
+		const steps = kinds.filter((k) => order.includes(k));
+		expect(steps.indexOf("task.created")).toBe(0);
+		for (let i = 1; i < order.length; i++) {
+			if (order[i] === "session.message_sent") continue; // the first prompt is part of session creation
+			expect(steps.indexOf(order[i] as string), `${order[i]} after ${order[i - 1]}`).toBeGreaterThan(steps.indexOf(order[i - 1] as string));
+		}
+		const git = audit.filter((e) => e.kind === "task.git_action").map((e) => e.payload);
+		expect(git.map((p) => [p.op, p.ok])).toEqual([
+			["publish_pr", true],
+			["merge_pr", true],
+		]);
+		expect(kinds).toContain("sandbox.released");
+	});
+});
+
+describe("turns", () => {
+	it("stop interrupts a long turn within a second and the session is usable again", async () => {
+		const { taskId, session } = await taskWithSession("Stop me");
+		expect(session.status).toBe("ready");
+		await client.sessions.send(taskId, session.id, "slow 200 100");
+		await sessionIn(taskId, ["running"], session.id, 10_000);
+		await eventually(async () => ((await transcript(taskId, session.id)).some((e) => e.text.startsWith("chunk 3/")) ? true : undefined));
+		const asked = Date.now();
+		await client.sessions.stop(taskId, session.id);
+		const returned = Date.now() - asked;
+		// The agent's turn ends (cancelled) within a second of the request; the session is idle after.
+		const ended = await eventually(async () => (await transcript(taskId, session.id)).find((e) => e.kind === "turn_end"), 5_000);
+		console.log(`stop returned in ${returned} ms; turn ended ${ended.at - asked} ms after the request`);
+		expect(returned).toBeLessThan(1_000);
+		expect(ended.text).toBe("cancelled");
+		expect(ended.at - asked).toBeLessThan(1_000);
+		await sessionIn(taskId, ["idle"], session.id, 5_000);
+		const events = await transcript(taskId, session.id);
+		expect(events.filter((e) => e.text.startsWith("chunk ")).length).toBeLessThan(50);
+		expect(events.some((e) => e.kind === "turn_end" && e.text === "cancelled")).toBe(true);
+		// The stopped session takes the next message.
+		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
+	});
+
+	it("a permission request shows on the transcript, the task needs input, and a member's answer resumes the turn", async () => {
+		const { taskId, session } = await taskWithSession("Ask me");
+		await client.sessions.send(taskId, session.id, "ask may I delete the cache?");
+		await sessionIn(taskId, ["needs_input"], session.id);
+		expect((await client.tasks.get(taskId)).status).toBe("needs_input");
+		const request = await eventually(async () => (await transcript(taskId, session.id)).find((e) => e.kind === "permission_request"));
+		expect(request.text).toContain("may I delete the cache?");
+		const requestId = (request.data as { requestId: string }).requestId;
+		expect(await codeOf(client.sessions.respondPermission(taskId, session.id, requestId, "bogus" as "once"))).toBe("INVALID_INPUT");
+		await client.sessions.respondPermission(taskId, session.id, requestId, "always");
+		await eventually(async () => ((await transcript(taskId, session.id)).some((e) => e.text.includes("permission: allow_always")) ? true : undefined));
+		await sessionIn(taskId, ["idle"], session.id);
+		expect((await client.tasks.get(taskId)).status).toBe("idle");
+	});
+
+	it("an agent error lands on the session and the transcript; the owner is notified; the session stays usable", async () => {
+		const { taskId, session } = await taskWithSession("Fail me");
+		await client.sessions.send(taskId, session.id, "fail the build is on fire");
+		const failed = await eventually(async () => {
+			const s = (await client.sessions.list(taskId)).find((x) => x.id === session.id);
+			return s?.status === "idle" && s.error ? s : undefined;
+		});
+		expect(failed.error).toContain("the build is on fire");
+		expect((await client.tasks.get(taskId)).status).toBe("error");
+		expect((await transcript(taskId, session.id)).some((e) => e.kind === "error" && e.text.includes("the build is on fire"))).toBe(true);
+		await eventually(async () => ((await client.me.notifications()).some((n) => n.taskId === taskId && n.kind === "agent_error") ? true : undefined));
+		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
+		expect((await client.sessions.list(taskId)).find((x) => x.id === session.id)?.error).toBeNull();
+		expect((await client.tasks.get(taskId)).status).toBe("idle");
+	});
+});
+
+describe("sandboxes", () => {
+	/** The sandbox-agent server whose working directory is this task's sandbox. */
+	function serverPid(taskId: string): number | null {
+		const root = join(backend.dataDir, "sandboxes");
+		for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+			try {
+				const cwd = readlinkSync(`/proc/${entry}/cwd`);
+				if (cwd.startsWith(root) && cwd.includes(taskId) && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("server")) return Number(entry);
+			} catch {
+				// not ours, or gone
+			}
+		}
+		return null;
+	}
+
+	it("a sandbox killed from outside is surfaced as expired; the next session gets a new sandbox", async () => {
+		const { taskId, session } = await taskWithSession("Kill my sandbox");
+		const pid = serverPid(taskId);
+		expect(pid).not.toBeNull();
+		process.kill(pid as number, "SIGKILL");
+		expect(await codeOf(client.sessions.send(taskId, session.id, "ping"))).toBe("ok");
+		const expired = await sessionIn(taskId, ["error"], session.id);
+		expect(expired.error).toBe("sandbox expired — start a new session");
+		expect((await client.sandbox.get(taskId)).state).toBe("expired");
+		expect((await transcript(taskId, session.id)).some((e) => e.text === "sandbox expired — start a new session")).toBe(true);
+		const next = await client.sessions.create(taskId, {});
+		await sessionIn(taskId, ["ready"], next.id);
+		const info = await client.sandbox.get(taskId);
+		expect(info).toMatchObject({ state: "ready", generation: 2 });
+		expect((await turn(taskId, next.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
+	});
+
+	it("replayed sandbox events are stored once (idempotent on session + event index)", async () => {
+		const { taskId, session } = await taskWithSession("Replays");
+		await turn(taskId, session.id, "ping");
+		const before = await transcript(taskId, session.id);
+		const secret = readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim();
+		const sandbox = raw.handle("sandbox", ["acme", taskId], { internal: deriveInternalCredential(secret) });
+		const info = await client.sandbox.get(taskId);
+		const replay = { sessionId: session.id, sdkIndex: 1, at: Date.now(), sender: "client", payload: { eventIndex: 1, payload: { method: "session/prompt", params: { prompt: [] } } } };
+		for (let i = 0; i < 3; i++) {
+			await sandbox.send(QUEUE.sandbox.recordEvents, { generation: info.generation, events: [replay, replay], records: [] }, { wait: true, timeout: 10_000 });
+		}
+		expect(await transcript(taskId, session.id)).toEqual(before);
+	});
+
+	it("kill destroys the sandbox at once; archive releases it; prune deletes old archived tasks (dry run first)", async () => {
+		const { taskId, session } = await taskWithSession("Kill and prune");
+		expect(serverPid(taskId)).not.toBeNull();
+		const killed = await runCli(["task", "kill", taskId], cli);
+		expect(killed.code).toBe(0);
+		await eventually(async () => (serverPid(taskId) === null ? true : undefined), 10_000);
+		expect((await client.sandbox.get(taskId)).state).toBe("destroyed");
+		expect((await sessionIn(taskId, ["closed"], session.id)).status).toBe("closed");
+		await client.tasks.archive(taskId);
+		const dry = await client.tasks.prune({ olderThanDays: 0, dryRun: true });
+		expect(dry.taskIds).toContain(taskId);
+		expect((await client.tasks.list({ includeArchived: true })).some((t) => t.id === taskId)).toBe(true);
+		const pruned = await runCli(["prune", "--older-than", "0d", "--yes"], cli);
+		expect(pruned.code).toBe(0);
+		expect((await client.tasks.list({ includeArchived: true })).some((t) => t.id === taskId)).toBe(false);
+		const audit = await client.audit.list({ kind: "task.pruned", taskId });
+		expect(audit.events).toHaveLength(1);
+	});
+});
+
+describe("follow-ups to the agent", () => {
+	it("review comments on the task's PR become one prompt with one action", async () => {
+		const task = await client.tasks.create({ repo: repoId, prompt: "write FEEDBACK.md v1\ncommit v1", title: "Feedback loop" });
+		const first = await sessionIn(task.id, ["idle", "error"]);
+		expect(first.status).toBe("idle");
+		await client.git.publishPr(task.id, {});
+		const gh = await octokitAs(backend.sim, "hubot");
+		const number = (await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber !== null), 60_000)).prNumber as number;
+		await gh.rest.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "Please also update the README" });
+		await eventually(async () => ((await client.tasks.followUps(task.id)).length === 1 ? true : undefined));
+		expect(await client.sessions.sendFollowUps(task.id, first.id)).toEqual({ sent: 1 });
+		const events = await eventually(async () => {
+			const all = await transcript(task.id, first.id);
+			return all.filter((e) => e.kind === "turn_end").length >= 2 ? all : undefined;
+		});
+		expect(events.filter((e) => e.kind === "user_message").at(-1)?.text).toContain("Please also update the README");
+		expect(await codeOf(client.sessions.sendFollowUps(task.id, first.id))).toBe("PRECONDITION_FAILED");
+	});
+});
+
+describe("bad input", () => {
+	it("is refused with a typed error and nothing is half-written", async () => {
+		const { taskId, session } = await taskWithSession("Bad input");
+		expect(await codeOf(client.sessions.send(taskId, session.id, "   "))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.sessions.send(taskId, "s_0000000000", "hi"))).toBe("NOT_FOUND");
+		expect(await codeOf(client.sessions.send(taskId, "nope", "hi"))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.sessions.create(taskId, { agent: "" }))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.sessions.rename(taskId, session.id, ""))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.git.merge(taskId, { method: "fast" as "merge" }))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.git.revert(taskId, ""))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.tasks.prune({ olderThanDays: -1 }))).toBe("INVALID_INPUT");
+		expect((await client.sessions.list(taskId)).length).toBe(1);
+		// An agent the sandbox does not offer: the session fails with the reason, on the session.
+		const wrong = await client.sessions.create(taskId, { agent: "no-such-agent" });
+		const failed = await sessionIn(taskId, ["error"], wrong.id);
+		expect(failed.error).toMatch(/agent 'no-such-agent' is not offered/);
+		expect(await codeOf(client.sessions.send(taskId, wrong.id, "hi"))).toBe("PRECONDITION_FAILED");
+	});
+
+	it("a member without write permission on GitHub cannot push through Foundry: git's stderr reaches the task", async () => {
+		// An organization whose members may only read; hubot is one of them.
+		await backend.sim.control("POST", "/orgs", { login: "readers", basePermission: "read" });
+		await backend.sim.control("PUT", "/orgs/readers/members/octocat", { role: "admin" });
+		await backend.sim.control("PUT", "/orgs/readers/members/hubot", { role: "member" });
+		await backend.sim.control("POST", "/repos", { owner: "readers", name: "app", files: { "README.md": "# app\n" } });
+		await backend.sim.control("POST", "/installations", { account: "readers" });
+		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "readers");
+		const repo = await eventually(async () => (await hubot.repos.list()).find((r) => r.name === "readers/app"), 60_000);
+		const task = await hubot.tasks.create({ repo: repo.id, prompt: "write a.txt hello\ncommit add a", title: "Read only" });
+		await eventually(async () => {
+			const s = (await hubot.sessions.list(task.id))[0];
+			return s && (s.status === "idle" || s.status === "error") ? s : undefined;
+		}, 60_000);
+		await hubot.git.push(task.id);
+		const result = await eventually(async () => (await hubot.git.results(task.id)).find((r) => r.op === "push"), 60_000);
+		expect(result.ok).toBe(false);
+		expect(result.message).toMatch(/git push failed: .*(denied|403)/s);
+	});
+});
