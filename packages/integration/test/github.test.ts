@@ -120,6 +120,8 @@ describe("virtual tasks and GitHub activity", () => {
 		const author = await octokitAs(backend.sim, "hubot");
 		const reviewer = await octokitAs(backend.sim, "octocat");
 		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");
+		// Notifications need hubot to be a member here (discovered from GitHub after sign-in).
+		await eventually(async () => ((await hubot.me.profile()).organizations.some((o) => o.orgId === "acme") ? true : undefined), 30_000);
 		await createRepo(backend.sim, "acme", "pending", ["feature/pending"]);
 		await client.github.sync();
 		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/pending") ? true : undefined), 30_000);

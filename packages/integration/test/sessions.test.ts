@@ -10,7 +10,7 @@ import { QUEUE, type Session, type TranscriptEvent } from "@foundry/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawClient, type RawClient } from "./access-matrix.ts";
 import { fileAt, octokitAs } from "./github-world.ts";
-import { eventually, runCli, startBackend, type TestBackend } from "./harness.ts";
+import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
 
 let backend: TestBackend;
 let client: FoundryClient;
@@ -256,6 +256,82 @@ describe("sandboxes", () => {
 	});
 });
 
+describe("sessions", () => {
+	it("agents and models come from sandbox-agent's catalog; a session runs the model asked for", async () => {
+		const agents = await client.agents.list();
+		expect(agents.find((a) => a.id === "pi")).toMatchObject({ installed: true, scripted: true });
+		const listed = await runCli(["agents"], cli);
+		expect(listed.code).toBe(0);
+		expect(listed.stdout).toMatch(/pi/);
+		const task = await client.tasks.create({ repo: repoId, prompt: "models", title: "Models", startSession: false });
+		const chosen = await client.sessions.create(task.id, { model: "test-model-b" });
+		expect(await sessionIn(task.id, ["ready"], chosen.id)).toMatchObject({ model: "test-model-b", agent: "pi" });
+		const bad = await client.sessions.create(task.id, { model: "no-such-model" });
+		const failed = await sessionIn(task.id, ["error"], bad.id);
+		expect(failed.error).toMatch(/no-such-model/);
+	});
+
+	it("the sender becomes the task's owner; sessions are renamed and closed; closing the last one leaves the task idle", async () => {
+		const { taskId, session } = await taskWithSession("Hand over");
+		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");
+		await hubot.sessions.send(taskId, session.id, "ping");
+		const task = await eventually(async () => {
+			const t = await client.tasks.get(taskId);
+			return t.ownerLogin === "hubot" ? t : undefined;
+		});
+		expect(task.ownerLogin).toBe("hubot");
+		await sessionIn(taskId, ["idle"], session.id);
+		expect((await hubot.me.feed()).some((f) => f.taskId === taskId)).toBe(true);
+		expect((await client.sessions.rename(taskId, session.id, "Main work")).name).toBe("Main work");
+		const closed = await client.sessions.close(taskId, session.id);
+		expect(closed.status).toBe("closed");
+		expect((await client.sessions.list(taskId)).map((x) => [x.name, x.status])).toEqual([["Main work", "closed"]]);
+		expect((await client.tasks.get(taskId)).status).toBe("idle");
+		expect(await codeOf(client.sessions.send(taskId, session.id, "ping"))).toBe("PRECONDITION_FAILED");
+	});
+
+	it("transcripts are read in pages with a cursor, without a cap", async () => {
+		const { taskId, session } = await taskWithSession("Long transcript");
+		const events = await turn(taskId, session.id, "slow 260 1");
+		expect(events.length).toBeGreaterThan(260);
+		const pages: number[][] = [];
+		let after: number | undefined;
+		do {
+			const page = await client.sessions.transcript(taskId, { sessionId: session.id, after, limit: 100 });
+			pages.push(page.events.map((e) => e.index));
+			after = page.next ?? undefined;
+		} while (after !== undefined);
+		expect(pages.length).toBe(Math.ceil(events.length / 100));
+		expect(pages.flat()).toEqual(events.map((e) => e.index));
+		expect(events.filter((e) => e.text.startsWith("chunk ")).length).toBe(260);
+	});
+
+	it("`foundry task watch` streams a turn live and ends with it", async () => {
+		const { taskId, session } = await taskWithSession("Watch me");
+		await client.sessions.send(taskId, session.id, "slow 5 200");
+		const watching = spawnCli(["task", "watch", taskId], cli);
+		await watching.waitFor(/chunk 1\/5/, 20_000);
+		const done = await watching.exited;
+		expect(done.code).toBe(0);
+		expect(done.stdout).toMatch(/chunk 5\/5/);
+	});
+
+	it("revert restores one file in the sandbox; the changes summary follows", async () => {
+		const task = await client.tasks.create({ repo: repoId, prompt: "write keep.txt keep\nwrite drop.txt drop", title: "Revert one" });
+		await sessionIn(task.id, ["idle"]);
+		await eventually(async () => ((await client.git.changes(task.id))?.files.length === 2 ? true : undefined));
+		const res = await runCli(["task", "revert", task.id, "drop.txt"], cli);
+		expect(res.code).toBe(0);
+		const after = await eventually(async () => {
+			const c = await client.git.changes(task.id);
+			return c?.files.length === 1 ? c : undefined;
+		});
+		expect(after.files.map((f) => [f.path, f.status])).toEqual([["keep.txt", "untracked"]]);
+		const diff = await runCli(["task", "diff", task.id, "--file", "keep.txt"], cli);
+		expect(diff.stdout).toContain("+keep");
+	});
+});
+
 describe("follow-ups to the agent", () => {
 	it("review comments on the task's PR become one prompt with one action", async () => {
 		const task = await client.tasks.create({ repo: repoId, prompt: "write FEEDBACK.md v1\ncommit v1", title: "Feedback loop" });
@@ -273,6 +349,17 @@ describe("follow-ups to the agent", () => {
 		});
 		expect(events.filter((e) => e.kind === "user_message").at(-1)?.text).toContain("Please also update the README");
 		expect(await codeOf(client.sessions.sendFollowUps(task.id, first.id))).toBe("PRECONDITION_FAILED");
+		// With the organization's auto-send on, the next comment goes to the agent by itself.
+		await client.settings.update({ autoSendFollowUps: true });
+		try {
+			await gh.rest.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "And bump the version" });
+			await eventually(async () => {
+				const all = await transcript(task.id, first.id);
+				return all.some((e) => e.kind === "user_message" && e.text.includes("And bump the version")) ? true : undefined;
+			}, 30_000);
+		} finally {
+			await client.settings.update({ autoSendFollowUps: false });
+		}
 	});
 });
 

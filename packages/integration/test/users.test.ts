@@ -22,7 +22,7 @@ beforeAll(async () => {
 	octocat = backend.client();
 	const signed = await backend.signIn("hubot");
 	hubot = backend.clientFor(signed.sessionToken, DEFAULT_ORG);
-	await eventually(async () => ((await hubot.me.profile()).organizations.some((o) => o.orgId === DEFAULT_ORG) ? true : undefined));
+	await eventually(async () => ((await hubot.me.profile()).organizations.some((o) => o.orgId === DEFAULT_ORG) ? true : undefined), 30_000);
 	hubotId = (await hubot.whoami()).userId;
 	octocatId = (await octocat.whoami()).userId;
 	repoId = (await octocat.repos.add("https://example.com/acme/owners")).id;

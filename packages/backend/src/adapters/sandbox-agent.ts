@@ -189,7 +189,12 @@ type ProviderFactory = (options: Record<string, unknown>) => StartSandbox;
 
 /** docker / e2b / daytona through sandbox-agent's own providers (their SDKs are optional peers). */
 export async function remoteProvider(cfg: SandboxConfig, name: RemoteName): Promise<SandboxProvider> {
-	const mod = (await import(`sandbox-agent/${name}`).catch((err: unknown) => {
+	const loaders: Record<RemoteName, () => Promise<unknown>> = {
+		docker: () => import("sandbox-agent/docker"),
+		e2b: () => import("sandbox-agent/e2b"),
+		daytona: () => import("sandbox-agent/daytona"),
+	};
+	const mod = (await loaders[name]().catch((err: unknown) => {
 		const peers = { docker: "dockerode get-port", e2b: "@e2b/code-interpreter", daytona: "@daytonaio/sdk" }[name];
 		throw new ConfigError(`invalid configuration: FOUNDRY_SANDBOX_PROVIDER=${name} needs ${peers} installed (${err instanceof Error ? err.message : err})`);
 	})) as Record<string, ProviderFactory>;
