@@ -189,7 +189,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			await Promise.allSettled(clients.map((c) => c.dispose()));
 			const code = await terminate(child);
 			// A backend that did not stop cleanly explains itself in the test output.
-			if (code !== 0) console.error(`backend exited with ${code} (signal ${child.signalCode ?? "none"}); last output:\n${output().slice(-4000)}`);
+			if (code !== 0) console.error(`backend exited with ${code} (signal ${child.signalCode ?? "none"}); last output:\n${output.slice(-4000)}`);
 			live.delete(handle);
 			if (ownsSim) await sim.stop();
 			if (stopOpts.cleanup) rmSync(dataDir, { recursive: true, force: true });
