@@ -274,6 +274,7 @@ describe("sessions", () => {
 	it("the sender becomes the task's owner; sessions are renamed and closed; closing the last one leaves the task idle", async () => {
 		const { taskId, session } = await taskWithSession("Hand over");
 		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");
+		await eventually(async () => ((await hubot.me.profile()).organizations.some((o) => o.orgId === "acme") ? true : undefined), 30_000);
 		await hubot.sessions.send(taskId, session.id, "ping");
 		const task = await eventually(async () => {
 			const t = await client.tasks.get(taskId);
