@@ -59,6 +59,15 @@ const envSchema = z.object({
 	FOUNDRY_DEFAULT_AGENT: z.string().trim().min(1).default("claude"),
 	// Names of environment variables passed into sandboxes (agent credentials); values are never logged.
 	FOUNDRY_AGENT_ENV: z.string().default("ANTHROPIC_API_KEY,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY"),
+	// Billing (step 6): Stripe (or the local simulator). Without a secret key billing is off: every
+	// organization is on the free plan's limits, checkout is refused.
+	FOUNDRY_STRIPE_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+	FOUNDRY_STRIPE_SECRET_KEY: optionalText.pipe(z.string().startsWith("sk_", "must be a Stripe secret key (sk_…)").optional()),
+	FOUNDRY_STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)").optional()),
+	FOUNDRY_STRIPE_TEAM_PRICE_ID: z.string().trim().min(1).default("price_team_monthly"),
+	FOUNDRY_STRIPE_METER_EVENT: z.string().trim().min(1).default("agent_minutes"),
+	FOUNDRY_FREE_MINUTES: z.coerce.number({ error: "must be a number" }).min(0).default(300),
+	FOUNDRY_PAST_DUE_GRACE_DAYS: z.coerce.number({ error: "must be a number" }).min(0).max(60).default(3),
 });
 
 export interface Config {
@@ -81,6 +90,7 @@ export interface Config {
 	publicUrl: string;
 	auth: { secret: string | undefined; cacheMs: number; trustedOrigins: string[] };
 	sandbox: SandboxConfig;
+	billing: BillingConfig;
 	engine:
 		| { mode: "local"; port: number }
 		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
@@ -97,6 +107,17 @@ export interface SandboxConfig {
 	defaultAgent: string;
 	/** Agent credentials passed into sandboxes (name → value), from the backend's environment. */
 	agentEnv: Record<string, string>;
+}
+
+export interface BillingConfig {
+	/** Stripe API base (api.stripe.com or the simulator); null key: billing off. */
+	apiUrl: string;
+	secretKey: string | undefined;
+	webhookSecret: string | undefined;
+	teamPriceId: string;
+	meterEvent: string;
+	freeMinutes: number;
+	graceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +179,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 				}
 			: { mode: "local", port: e.FOUNDRY_ENGINE_PORT },
 		sandbox: sandboxConfig(e, env),
+		billing: {
+			apiUrl: (e.FOUNDRY_STRIPE_API_URL ?? "https://api.stripe.com").replace(/\/+$/, ""),
+			secretKey: e.FOUNDRY_STRIPE_SECRET_KEY,
+			webhookSecret: e.FOUNDRY_STRIPE_WEBHOOK_SECRET,
+			teamPriceId: e.FOUNDRY_STRIPE_TEAM_PRICE_ID,
+			meterEvent: e.FOUNDRY_STRIPE_METER_EVENT,
+			freeMinutes: e.FOUNDRY_FREE_MINUTES,
+			graceMs: e.FOUNDRY_PAST_DUE_GRACE_DAYS * 86_400_000,
+		},
 	};
 }
 

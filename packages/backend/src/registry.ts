@@ -14,6 +14,8 @@ import type { GithubAppApi } from "./adapters/github-app.ts";
 import { agentCatalog, type SandboxProvider } from "./adapters/sandbox-agent.ts";
 import type { AuthStoreClient } from "./auth/adapter.ts";
 import type { SandboxConfig } from "./config.ts";
+import type { BillingApi } from "./adapters/stripe.ts";
+import type { BillingEnv } from "./actors/organization/billing.ts";
 
 export interface EngineOptions {
 	/** Locally spawned engine (the embedded default): its guard port. */
@@ -31,6 +33,9 @@ export interface RegistryDeps extends ActorDeps {
 	syncIntervalMs?: number;
 	sandboxProvider: SandboxProvider;
 	sandboxConfig: SandboxConfig;
+	billingApi: BillingApi;
+	billingEnv: BillingEnv;
+	publicUrl: string;
 }
 
 export function createActors(deps: RegistryDeps) {

@@ -5,11 +5,13 @@ import { HTTP_PATH } from "@foundry/shared";
 import type { Logger } from "pino";
 import { githubAppApi } from "./adapters/github-app.ts";
 import { createSandboxProvider } from "./adapters/sandbox-agent.ts";
+import { billingApi as stripeApi } from "./adapters/stripe.ts";
 import { setupAuth } from "./auth/setup.ts";
 import type { Config } from "./config.ts";
 import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
 import { prepareEngineEnv } from "./engine/runtime-env.ts";
 import { createApp } from "./http/app.ts";
+import type { StripeWebhookDeps } from "./http/stripe-webhook.ts";
 import type { WebhookDeps } from "./http/github-webhook.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
 import { createRegistry } from "./registry.ts";
@@ -35,11 +37,18 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
 			: { endpoint: engine },
 	);
+	const billingApi = stripeApi(config.billing);
 	const app = createApp({
 		log,
 		auth,
 		authSecret: authSetup.secret,
 		whoami: (h) => authSetup.whoami(h),
+		stripeWebhooks: {
+			billing: billingApi,
+			client: () => authSetup.client() as ReturnType<StripeWebhookDeps["client"]>,
+			params: authSetup.resolver.internalParams,
+			log,
+		},
 		webhooks: {
 			secret: config.github.webhookSecret,
 			client: () => authSetup.client() as ReturnType<WebhookDeps["client"]>,
@@ -72,6 +81,9 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		{
 			sandboxProvider,
 			sandboxConfig: config.sandbox,
+			billingApi,
+			billingEnv: { enabled: billingApi.enabled, freeMinutes: config.billing.freeMinutes, graceMs: config.billing.graceMs },
+			publicUrl: config.publicUrl,
 			logger: log,
 			internalParams: authSetup.resolver.internalParams,
 			principals: authSetup.resolver,

@@ -1,11 +1,12 @@
-import type { OrganizationSnapshot, TaskSummary } from "@foundry/shared";
+import type { BillingState, OrganizationSnapshot, TaskSummary } from "@foundry/shared";
 import { describe, expect, it } from "vitest";
 import { applyChange } from "./reduce.ts";
 
 const task = (id: string, updatedAt: number, status: TaskSummary["status"] = "idle"): TaskSummary => ({
 	id, repoId: "r_1", title: id, status, branch: id, owner: "o", ownerLogin: "o", ownerAvatarUrl: null, prNumber: null, prUrl: null, reviewDecision: null, headSha: null, updatedAt, prState: null, version: 1,
 });
-const empty: OrganizationSnapshot = { orgId: "o", version: 0, account: null, memberCount: 0, github: null, settings: { archiveOnPrClose: true, autoSendFollowUps: false }, repos: [], tasks: [], openRuntimeIssues: 0 };
+const billing = { plan: "free", status: "none", seats: 1, seatHolders: [] } as unknown as BillingState;
+const empty: OrganizationSnapshot = { orgId: "o", version: 0, account: null, memberCount: 0, github: null, settings: { archiveOnPrClose: true, autoSendFollowUps: false }, billing, repos: [], tasks: [], openRuntimeIssues: 0 };
 
 describe("applyChange", () => {
 	it("upserts tasks newest first and drops archived ones", () => {

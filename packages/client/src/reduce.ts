@@ -14,6 +14,8 @@ export function applyChange(snapshot: OrganizationSnapshot, version: number, cha
 			return { ...snapshot, version, account: change.account, memberCount: change.memberCount };
 		case "settings":
 			return { ...snapshot, version, settings: change.settings };
+		case "billing":
+			return { ...snapshot, version, billing: change.billing };
 		case "github":
 			return { ...snapshot, version, github: change.status };
 		case "tasksUpserted":

@@ -21,6 +21,9 @@ export function definedActions(): Record<string, string[]> {
 		secrets: {} as Deps["secrets"],
 		sandboxProvider: {} as Deps["sandboxProvider"],
 		sandboxConfig: {} as Deps["sandboxConfig"],
+		billingApi: {} as Deps["billingApi"],
+		billingEnv: { enabled: false, freeMinutes: 0, graceMs: 0 },
+		publicUrl: "http://127.0.0.1",
 	});
 	return Object.fromEntries(Object.entries(actors).map(([name, def]) => [name, Object.keys(def.config.actions ?? {}).sort()]));
 }
@@ -95,6 +98,19 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		ping: none,
 		prune: (): unknown[] => [{ olderThanDays: 3650, dryRun: true }],
 		listAgents: none,
+		// Billing: arguments refused after the access check, so the matrix never calls Stripe.
+		getBilling: none,
+		getUsage: (): unknown[] => [{}],
+		startCheckout: () => [{ seats: 0 }],
+		finalizeCheckout: (): unknown[] => [{}],
+		openBillingPortal: none,
+		cancelSubscription: none,
+		resumeSubscription: none,
+		setSpendCap: () => [{ minutes: -1 }],
+		flushUsage: none,
+		scheduleUsageFlush: none,
+		scheduleCapCheck: none,
+		capCheck: none,
 		getTaskSeed: none,
 		getMember: none,
 	},

@@ -40,6 +40,14 @@ export const QUEUE = {
 		applyBranchPush: "organization.applyBranchPush",
 		updateSettings: "organization.updateSettings",
 		pruneTasks: "organization.pruneTasks",
+		applyStripeEvent: "organization.applyStripeEvent",
+		applySubscription: "organization.applySubscription",
+		setStripeCustomer: "organization.setStripeCustomer",
+		setSpendCap: "organization.setSpendCap",
+		admitTurn: "organization.admitTurn",
+		recordUsage: "organization.recordUsage",
+		enforceCap: "organization.enforceCap",
+		markUsageReported: "organization.markUsageReported",
 	},
 	githubData: {
 		webhook: "githubData.webhook",
@@ -120,6 +128,7 @@ export const HTTP_PATH = {
 	auth: "/v1/auth",
 	whoami: "/v1/whoami",
 	githubWebhook: "/v1/webhooks/github",
+	stripeWebhook: "/v1/webhooks/stripe",
 	device: "/v1/device",
 } as const;
 

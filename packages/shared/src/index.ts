@@ -14,3 +14,4 @@ export * from "./schemas/repo.ts";
 export * from "./schemas/session.ts";
 export * from "./schemas/task.ts";
 export * from "./schemas/user.ts";
+export * from "./schemas/billing.ts";

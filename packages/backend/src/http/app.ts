@@ -7,6 +7,7 @@ import type { FoundryAuth } from "../auth/better-auth.ts";
 import { mountAuth } from "./auth-routes.ts";
 import { errorResponse, handleError } from "./errors.ts";
 import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
+import { type StripeWebhookDeps, stripeWebhookRoute } from "./stripe-webhook.ts";
 import { type HealthDeps, healthRoute } from "./health.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
 
@@ -21,6 +22,7 @@ export interface AppDeps extends HealthDeps {
 	authSecret: string;
 	whoami(headers: Headers): Promise<Principal>;
 	webhooks: WebhookDeps;
+	stripeWebhooks: StripeWebhookDeps;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -37,6 +39,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.get(HTTP_PATH.health, healthRoute(deps));
 	mountAuth(app, deps.auth, deps.whoami);
 	app.post(HTTP_PATH.githubWebhook, githubWebhookRoute(deps.webhooks));
+	app.post(HTTP_PATH.stripeWebhook, stripeWebhookRoute(deps.stripeWebhooks));
+	// Where Stripe's checkout and portal send the browser back.
+	app.get("/v1/billing/return", (c) => c.text(c.req.query("canceled") ? "Checkout canceled. You can close this tab." : "Thanks! Billing is updated in a moment. You can close this tab."));
 	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl, deps.authSecret));
 	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
 	app.onError(handleError(deps.log));

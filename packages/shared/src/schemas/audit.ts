@@ -33,6 +33,16 @@ export const AUDIT_KINDS = [
 	"task.git_action",
 	"task.killed",
 	"task.pruned",
+	"billing.checkout_started",
+	"billing.checkout_completed",
+	"billing.subscription_changed",
+	"billing.subscription_canceled",
+	"billing.invoice_paid",
+	"billing.payment_failed",
+	"billing.cap_changed",
+	"billing.seat_taken",
+	"billing.cap_reached",
+	"billing.turn_refused",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

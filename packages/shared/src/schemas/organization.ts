@@ -1,5 +1,6 @@
 // Organization contracts: runtime issues, the realtime snapshot and its change events.
 import { z } from "zod";
+import type { BillingState } from "./billing.ts";
 import { errorCodeSchema } from "./error.ts";
 import type { GithubStatus } from "./github.ts";
 import type { Repo } from "./repo.ts";
@@ -54,7 +55,8 @@ export type OrganizationChange =
 	| { type: "tasksUpserted"; tasks: TaskSummary[] }
 	| { type: "repoUpserted"; repo: Repo }
 	| { type: "taskUpserted"; task: TaskSummary }
-	| { type: "runtimeIssues"; openCount: number };
+	| { type: "runtimeIssues"; openCount: number }
+	| { type: "billing"; billing: BillingState };
 
 export interface OrganizationUpdatedEvent {
 	version: number;
@@ -68,6 +70,8 @@ export interface OrganizationSnapshot {
 	memberCount: number;
 	github: GithubStatus | null;
 	settings: OrganizationSettings;
+	/** Plan, subscription status, seats, spend cap (step 6). */
+	billing: BillingState;
 	repos: Repo[];
 	tasks: TaskSummary[];
 	openRuntimeIssues: number;

@@ -104,6 +104,7 @@ export const NOTIFICATION_KINDS = [
 	"pr_review_requested",
 	"pr_merged",
 	"pr_comment",
+	"billing",
 ] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -111,7 +112,8 @@ export type NotificationKind = z.infer<typeof notificationKindSchema>;
 /** What a backend actor sends to notify a user (internal queue message). */
 export const notifyInputSchema = z.object({
 	orgId: orgIdSchema,
-	taskId: taskIdSchema,
+	/** "" for organization-level notifications (billing). */
+	taskId: taskIdSchema.or(z.literal("")),
 	kind: notificationKindSchema,
 	title: z.string().min(1).max(300),
 	body: z.string().max(4_000).default(""),

@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Outbox } from "../shared/outbox.ts";
 import type { PeerClient } from "../shared/peers.ts";
+import type { BillingEnv } from "./billing.ts";
 import type { OrganizationDb } from "./database.ts";
 import { projectionMeta } from "./schema.ts";
 
@@ -14,6 +15,8 @@ export interface OrganizationCommandContext {
 	peers: PeerClient;
 	outbox: Outbox;
 	log: Logger;
+	/** Plan limits: the free plan's minutes and the past-due grace period. */
+	billing: BillingEnv;
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }
 

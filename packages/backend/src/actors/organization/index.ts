@@ -42,6 +42,10 @@ import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
 import { pruneTasks } from "./commands/prune.ts";
+import { applyStripeEvent, applySubscription, setSpendCap, setStripeCustomer } from "./commands/billing.ts";
+import { admitTurn, enforceCap, markUsageReported, recordUsage } from "./commands/metering.ts";
+import { billingActions, type BillingDeps } from "./billing-actions.ts";
+import type { BillingEnv } from "./billing.ts";
 import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import { updateSettings } from "./commands/settings.ts";
@@ -57,20 +61,26 @@ interface OrganizationStepLike {
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }
 
-function commandContext(s: OrganizationStepLike, env: CommandEnv, outbox: Outbox): OrganizationCommandContext {
+interface OrgEnv extends CommandEnv {
+	billing: BillingEnv;
+}
+
+function commandContext(s: OrganizationStepLike, env: OrgEnv, outbox: Outbox): OrganizationCommandContext {
 	return {
 		db: s.db,
 		orgId: s.key[0] ?? "",
 		peers: peers(s, env.params),
 		outbox,
 		log: env.log.child({ key: s.key }),
+		billing: env.billing,
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
 }
 
-export function organizationActor(deps: ActorDeps & { agents: () => Promise<AgentInfo[]> }) {
+export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () => Promise<AgentInfo[]> }) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
-	const env: CommandEnv = { log, params: deps.internalParams };
+	const env: OrgEnv = { log, params: deps.internalParams, billing: deps.billingEnv };
+	const billingApiActions = billingActions(deps, (c) => actorRefOf(c.conn as Parameters<typeof actorRefOf>[0]));
 	const def = actor({
 		db: organizationDatabase,
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
@@ -98,6 +108,14 @@ export function organizationActor(deps: ActorDeps & { agents: () => Promise<Agen
 					[QUEUE.organization.applyBranchPush]: (s, body, o) => applyBranchPush(commandContext(s, env, o), body),
 					[QUEUE.organization.updateSettings]: (s, body, o) => updateSettings(commandContext(s, env, o), body),
 					[QUEUE.organization.pruneTasks]: (s, body, o) => pruneTasks(commandContext(s, env, o), body),
+					[QUEUE.organization.applyStripeEvent]: (s, body, o) => applyStripeEvent(commandContext(s, env, o), body),
+					[QUEUE.organization.applySubscription]: (s, body, o) => applySubscription(commandContext(s, env, o), body),
+					[QUEUE.organization.setStripeCustomer]: (s, body, o) => setStripeCustomer(commandContext(s, env, o), body),
+					[QUEUE.organization.setSpendCap]: (s, body, o) => setSpendCap(commandContext(s, env, o), body),
+					[QUEUE.organization.admitTurn]: (s, body, o) => admitTurn(commandContext(s, env, o), body),
+					[QUEUE.organization.recordUsage]: (s, body, o) => recordUsage(commandContext(s, env, o), body),
+					[QUEUE.organization.enforceCap]: (s, body, o) => enforceCap(commandContext(s, env, o), body),
+					[QUEUE.organization.markUsageReported]: (s, body, o) => markUsageReported(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -133,7 +151,20 @@ export function organizationActor(deps: ActorDeps & { agents: () => Promise<Agen
 			listTasks: (c, input?: unknown): Promise<TaskSummary[]> => listTasks(c.db, parseInput(listTasksInputSchema, input ?? {})),
 			getTaskSummary: (c, taskId: unknown): Promise<TaskSummary> =>
 				getTaskSummary(c.db, parseInput(taskIdSchema, taskId, "task id")),
-			getSnapshot: (c): Promise<OrganizationSnapshot> => getSnapshot(c.db, c.key[0] ?? ""),
+			getSnapshot: (c): Promise<OrganizationSnapshot> => getSnapshot(c.db, c.key[0] ?? "", deps.billingEnv),
+			// Step 6: billing and metering (see billing-actions.ts).
+			getBilling: (c) => billingApiActions.getBilling(c),
+			getUsage: (c, input?: unknown) => billingApiActions.getUsage(c, input),
+			startCheckout: (c, input?: unknown) => billingApiActions.startCheckout(c, input),
+			finalizeCheckout: (c, input: unknown) => billingApiActions.finalizeCheckout(c, input),
+			openBillingPortal: (c) => billingApiActions.openBillingPortal(c),
+			cancelSubscription: (c) => billingApiActions.cancelSubscription(c),
+			resumeSubscription: (c) => billingApiActions.resumeSubscription(c),
+			setSpendCap: (c, input: unknown) => billingApiActions.setSpendCap(c, input),
+			flushUsage: (c) => billingApiActions.flushUsage(c),
+			scheduleUsageFlush: (c) => billingApiActions.scheduleUsageFlush(c),
+			scheduleCapCheck: (c, input: unknown) => billingApiActions.scheduleCapCheck(c, input),
+			capCheck: (c) => billingApiActions.capCheck(c),
 			listRuntimeIssues: (c, input?: unknown): Promise<RuntimeIssue[]> => {
 				const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
 				return listRuntimeIssues(c.db, includeCleared ?? false);

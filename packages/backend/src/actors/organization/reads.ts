@@ -15,6 +15,7 @@ import {
 import { and, asc, count, desc, eq, isNull, ne, type SQL } from "drizzle-orm";
 import { openIssueCount } from "./commands/runtime-issues.ts";
 import { readVersion } from "./context.ts";
+import { type BillingEnv, readCore, toBillingState } from "./billing.ts";
 import type { OrganizationDb } from "./database.ts";
 import { resolveRepo, toRepo } from "./repos.ts";
 import { githubStatus, members, orgProfile, orgSettings, repos, runtimeIssues, taskIndex, taskSummaries } from "./schema.ts";
@@ -45,7 +46,7 @@ export async function getTaskSummary(db: OrganizationDb, taskId: string): Promis
 	return fromSummaryRow(row);
 }
 
-export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<OrganizationSnapshot> {
+export async function getSnapshot(db: OrganizationDb, orgId: string, billingEnv: BillingEnv): Promise<OrganizationSnapshot> {
 	// Version first: anything written after it arrives as an event with a higher version, and
 	// re-applying an upsert the snapshot already contains is harmless.
 	const version = await readVersion(db);
@@ -57,7 +58,8 @@ export async function getSnapshot(db: OrganizationDb, orgId: string): Promise<Or
 		await countMembers(db),
 	];
 	const [github, settings] = [await readGithubStatus(db), await readSettings(db)];
-	return { orgId, version, account, memberCount, github, settings, repos: repoList, tasks, openRuntimeIssues };
+	const billing = await toBillingState(db, await readCore(db), billingEnv);
+	return { orgId, version, account, memberCount, github, settings, billing, repos: repoList, tasks, openRuntimeIssues };
 }
 
 export async function readSettings(db: OrganizationDb): Promise<OrganizationSettings> {

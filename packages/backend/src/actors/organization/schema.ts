@@ -130,3 +130,55 @@ export const projectionMeta = sqliteTable("projection_meta", {
 	id: integer("id").primaryKey(),
 	version: integer("version").notNull(),
 });
+
+/** Step 6: billing state (one row, id = 1) as JSON: plan, Stripe subscription, cap. */
+export const billing = sqliteTable("billing", {
+	id: integer("id").primaryKey(),
+	state: text("state").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/** Stripe events applied (deduplicated by event id). */
+export const stripeEvents = sqliteTable("stripe_events", {
+	id: text("id").primaryKey(),
+	type: text("type").notNull(),
+	receivedAt: integer("received_at").notNull(),
+});
+
+/** Seats taken per billing period: a member's first prompt in the period takes one. */
+export const seats = sqliteTable(
+	"seats",
+	{
+		periodStart: integer("period_start").notNull(),
+		userId: text("user_id").notNull(),
+		login: text("login").notNull(),
+		takenAt: integer("taken_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.periodStart, t.userId] })],
+);
+
+/** Agent turns (metering): admitted → running (no end) → measured. */
+export const turns = sqliteTable(
+	"turns",
+	{
+		id: text("id").primaryKey(),
+		sessionId: text("session_id").notNull(),
+		taskId: text("task_id").notNull(),
+		userId: text("user_id").notNull(),
+		login: text("login").notNull(),
+		periodStart: integer("period_start").notNull(),
+		startedAt: integer("started_at").notNull(),
+		endedAt: integer("ended_at"),
+		seconds: integer("seconds"),
+		/** Reported to Stripe (team plans). */
+		reported: integer("reported").notNull().default(0),
+	},
+	(t) => [index("turns_period").on(t.periodStart), index("turns_running").on(t.endedAt)],
+);
+
+/** Spend-cap alerts sent to admins (80 % and 100 %), once per period. */
+export const billingAlerts = sqliteTable(
+	"billing_alerts",
+	{ periodStart: integer("period_start").notNull(), threshold: integer("threshold").notNull(), sentAt: integer("sent_at").notNull() },
+	(t) => [primaryKey({ columns: [t.periodStart, t.threshold] })],
+);

@@ -33,6 +33,8 @@ export const sessions = sqliteTable("sessions", {
 	generation: integer("generation").notNull().default(0),
 	/** When the running turn started (metering, step 6). */
 	turnStartedAt: integer("turn_started_at"),
+	/** The organization's id of the running turn (usage is recorded against it when it ends). */
+	turnId: text("turn_id"),
 });
 
 /**

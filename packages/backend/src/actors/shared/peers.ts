@@ -27,6 +27,8 @@ interface PeerHandle {
 interface OrganizationHandle extends PeerHandle {
 	getTaskSeed(taskId: string): Promise<TaskRecord>;
 	getMember(userId: string): Promise<OrganizationMember | null>;
+	scheduleCapCheck(input: { at: number }): Promise<void>;
+	scheduleUsageFlush(): Promise<void>;
 }
 interface GithubDataHandle extends PeerHandle {
 	scheduleSync(input: { at: number; reason: string }): Promise<void>;
@@ -127,3 +129,13 @@ export function fetchTaskSeed(client: PeerClient, orgId: string, taskId: string)
 	return client.organization.getOrCreate(organizationKey(orgId)).getTaskSeed(taskId);
 }
 
+
+/** Sends a command to a peer and waits for its typed result (errors are rethrown as they were). */
+export async function sendAndWait<T>(handle: PeerHandle, queue: string, body: unknown, timeout = PEER_WAIT_MS): Promise<T> {
+	const res = await handle.send(queue, body, { wait: true, timeout });
+	if (res.status !== "completed") throw new FoundryError("UPSTREAM_FAILED", `${queue} did not answer in time`);
+	const result = res.response as { ok: true; value: T } | { ok: false; error: ErrorPayload } | undefined;
+	if (!result) throw new FoundryError("INTERNAL", `${queue} returned no result`);
+	if (!result.ok) throw FoundryError.fromPayload(result.error);
+	return result.value;
+}

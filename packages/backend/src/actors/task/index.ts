@@ -20,6 +20,7 @@ import {
 	type Session,
 	sendFollowUpsInputSchema,
 	sendMessageInputSchema,
+	sandboxKey,
 	sessionRefInputSchema,
 	setTaskOwnerInputSchema,
 	setTaskStatusInputSchema,
@@ -161,8 +162,14 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 				dispatch(c.queue, QUEUE.task.createSession, { input: parseInput(createSessionInputSchema, input ?? {}), actor: actorRefOf(c.conn) }),
 			sendMessage: (c, input: unknown): Promise<Session> =>
 				dispatch(c.queue, QUEUE.task.sendMessage, { ...parseInput(sendMessageInputSchema, input), actor: actorRefOf(c.conn) }),
-			stopSession: (c, input: unknown): Promise<Session> =>
-				dispatch(c.queue, QUEUE.task.stopSession, { ...parseInput(sessionRefInputSchema, input), actor: actorRefOf(c.conn) }),
+			stopSession: async (c, input: unknown): Promise<Session> => {
+				const { sessionId } = parseInput(sessionRefInputSchema, input);
+				// Stop is urgent: the sandbox hears it first (one hop), the task then records and audits it.
+				await peers(c, deps.internalParams)
+					.sandbox.getOrCreate(sandboxKey(c.key[0] ?? "", c.key[1] ?? ""))
+					.send(QUEUE.sandbox.cancel, { sessionId });
+				return dispatch(c.queue, QUEUE.task.stopSession, { sessionId, actor: actorRefOf(c.conn) });
+			},
 			renameSession: (c, input: unknown): Promise<Session> =>
 				dispatch(c.queue, QUEUE.task.renameSession, { ...parseInput(renameSessionInputSchema, input), actor: actorRefOf(c.conn) }),
 			closeSession: (c, input: unknown): Promise<Session> =>

@@ -138,6 +138,7 @@ export async function notify(ctx: UserCommandContext, body: unknown): Promise<No
 	if (!row) return null;
 	const n = toNotification(row);
 	ctx.emit({ type: "notification", notification: n });
+	if (input.taskId === "") return n; // organization-level: no task to mark or bump
 	if (input.sessionId) await markSessionUnread(ctx, { orgId: input.orgId, taskId: input.taskId, sessionId: input.sessionId });
 	await bumpFeed(ctx, { orgId: input.orgId, taskId: input.taskId, reason: "notification", at: now });
 	return n;

@@ -17,10 +17,11 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { deriveBranch } from "../../../domain/branch.ts";
 import { branchNameProblem } from "../../../domain/git-ref.ts";
-import { newTaskId } from "../../../domain/ids.ts";
+import { newSessionId, newTaskId } from "../../../domain/ids.ts";
 import { toSummary } from "../../../domain/task-summary.ts";
 import { deriveTitle } from "../../../domain/title.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
+import { admitTurn } from "./metering.ts";
 import { resolveRepo } from "../repos.ts";
 import { members, taskIndex, taskSummaries } from "../schema.ts";
 import { summaryRow } from "../summaries.ts";
@@ -37,8 +38,12 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 	const title = input.title ?? deriveTitle(input.prompt);
 	const branch = input.branch ? await checkExplicitBranch(ctx, repo, input.branch) : await freshBranch(ctx, repo, title);
 	const now = Date.now();
+	const id = newTaskId();
+	// The first session's prompt is a turn: admitted (seat, payment, cap) before anything is written.
+	const first = input.startSession !== false ? { sessionId: newSessionId(), turnId: `first:${id}` } : null;
+	if (first) await admitTurn(ctx, { ...first, taskId: id, userId: actor, login: actorLogin });
 	const record: TaskRecord = {
-		id: newTaskId(),
+		id,
 		orgId: ctx.orgId,
 		repoId: repo.id,
 		repoUrl: repo.url,
@@ -64,9 +69,9 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 	});
 	ctx.outbox.tellUser(actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: record.id, reason: "created", at: now });
 	// The prompt starts the task's first session (the task actor starts here, not lazily).
-	if (input.startSession !== false) {
+	if (first) {
 		const session = { ...(input.agent ? { agent: input.agent } : {}), ...(input.model ? { model: input.model } : {}) };
-		await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, record.id)).send(QUEUE.task.createSession, { input: session, actor, prompt: input.prompt });
+		await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, record.id)).send(QUEUE.task.createSession, { input: session, actor, prompt: input.prompt, ...first });
 	}
 	return record;
 }

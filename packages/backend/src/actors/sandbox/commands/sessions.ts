@@ -1,7 +1,7 @@
 // Agent sessions in the sandbox: open (provision → repository → agent session), prompt (the turn
 // runs in the runtime, outside this loop), stop, permission answers, close, and the events and turn
 // ends the runtime reports back.
-import { FoundryError, PERMISSION_REPLIES, parseInput, sessionSchema } from "@foundry/shared";
+import { FoundryError, organizationKey, PERMISSION_REPLIES, parseInput, QUEUE, sessionSchema } from "@foundry/shared";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
@@ -18,11 +18,12 @@ const openSchema = z.object({
 	repo: repoSchema,
 	ownerUserId: z.string().min(1),
 	prompt: z.string().nullable(),
+	turnId: z.string().nullable().optional(),
 });
 
 /** sandbox.openSession: the background part of "create session". Failures land on the session. */
 export async function openSession(ctx: SandboxCommandContext, body: unknown): Promise<{ status: string }> {
-	const { session, repo, ownerUserId, prompt } = parseInput(openSchema, body);
+	const { session, repo, ownerUserId, prompt, turnId } = parseInput(openSchema, body);
 	const existing = await ctx.db.select().from(sessions).where(eq(sessions.id, session.id)).get();
 	if (existing && existing.status !== "pending_provision") return { status: existing.status }; // replay
 	if (!existing) {
@@ -37,7 +38,14 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 		// A task created with a prompt: the first turn starts right away (one update: ready → running).
 		if (prompt) ready.rt.startTurn(session.id, prompt);
 		const status = prompt ? "running" : "ready";
-		await updateSession(ctx, session.id, { status, error: null, generation: ready.row.generation, sdkRecord: JSON.stringify(record), turnStartedAt: prompt ? Date.now() : null });
+		await updateSession(ctx, session.id, {
+			status,
+			error: null,
+			generation: ready.row.generation,
+			sdkRecord: JSON.stringify(record),
+			turnStartedAt: prompt ? Date.now() : null,
+			turnId: prompt ? (turnId ?? null) : null,
+		});
 		return { status };
 	} catch (err) {
 		const e = sandboxError(err, "the session could not start");
@@ -45,22 +53,37 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 		await notice(ctx, session.id, "error", e.message);
 		await updateSession(ctx, session.id, { status: "error", error: e.message }, { ended: "error", message: e.message });
 		ctx.outbox.audit({ kind: "session.failed", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: session.id, error: e.message } });
+		if (turnId) await endTurn(ctx, turnId, Date.now());
 		return { status: "error" };
 	}
 }
 
-async function startTurn(ctx: SandboxCommandContext, sessionId: string, text: string): Promise<void> {
+async function startTurn(ctx: SandboxCommandContext, sessionId: string, text: string, turnId: string | null): Promise<void> {
 	const live = await liveSandbox(ctx);
 	if (!live) throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
 	live.rt.startTurn(sessionId, text);
-	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now() });
+	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now(), turnId });
 }
 
-const promptSchema = z.object({ sessionId: z.string().min(1), text: z.string().min(1) });
+/** Tells the organization a turn's measured time (metering); a turn that never ran counts 0. */
+async function endTurn(ctx: SandboxCommandContext, turnId: string, startedAt: number, endedAt = Date.now()): Promise<void> {
+	await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.recordUsage, { turnId, startedAt, endedAt });
+}
+
+const promptSchema = z.object({ sessionId: z.string().min(1), text: z.string().min(1), turnId: z.string().nullable().optional() });
 
 /** sandbox.prompt: starts a turn (returns at once). */
 export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise<{ started: boolean }> {
-	const { sessionId, text } = parseInput(promptSchema, body);
+	const { sessionId, text, turnId } = parseInput(promptSchema, body);
+	try {
+		return await promptChecked(ctx, sessionId, text, turnId ?? null);
+	} catch (err) {
+		if (turnId) await endTurn(ctx, turnId, Date.now());
+		throw err;
+	}
+}
+
+async function promptChecked(ctx: SandboxCommandContext, sessionId: string, text: string, turnId: string | null): Promise<{ started: boolean }> {
 	const row = await readSession(ctx.db, sessionId);
 	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "session is closed; start a new session");
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
@@ -75,7 +98,7 @@ export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise
 		throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
 	}
 	try {
-		await startTurn(ctx, sessionId, text);
+		await startTurn(ctx, sessionId, text, turnId);
 	} catch (err) {
 		const e = sandboxError(err, "the message could not be sent");
 		await notice(ctx, sessionId, "error", e.message);
@@ -86,14 +109,16 @@ export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise
 }
 
 const refSchema = z.object({ sessionId: z.string().min(1) });
+const cancelSchema = refSchema.extend({ reason: z.string().max(200).optional() });
 
 /** sandbox.cancel: interrupts the running turn within a second (sandbox-agent's cancel). */
 export async function cancel(ctx: SandboxCommandContext, body: unknown): Promise<{ cancelled: boolean }> {
-	const { sessionId } = parseInput(refSchema, body);
+	const { sessionId, reason } = parseInput(cancelSchema, body);
 	await readSession(ctx.db, sessionId);
 	const rt = ctx.runtime();
 	if (!rt?.running(sessionId)) return { cancelled: false };
 	await rt.cancel(sessionId);
+	if (reason) await notice(ctx, sessionId, "notice", `stopped: ${reason}`);
 	return { cancelled: true };
 }
 
@@ -179,7 +204,8 @@ export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Prom
 	// A failed turn leaves the session usable: idle, with the turn's error shown on it.
 	const status = "idle";
 	const minutes = row.turnStartedAt ? Math.round((Date.now() - row.turnStartedAt) / 1000) : null;
-	await updateSession(ctx, ended.sessionId, { status, error: ended.error, turnStartedAt: null }, { ended: failed ? "error" : "finished", message: ended.error ?? ended.stopReason });
+	await updateSession(ctx, ended.sessionId, { status, error: ended.error, turnStartedAt: null, turnId: null }, { ended: failed ? "error" : "finished", message: ended.error ?? ended.stopReason });
+	if (row.turnId) await endTurn(ctx, row.turnId, row.turnStartedAt ?? Date.now());
 	ctx.outbox.audit({ kind: "session.turn_ended", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: ended.sessionId, stopReason: ended.stopReason, error: ended.error, seconds: minutes } });
 	if (!failed) await afterTurn(ctx).catch((err: unknown) => ctx.log.warn({ err }, "changes summary failed"));
 	return { status };

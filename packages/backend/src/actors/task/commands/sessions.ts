@@ -19,6 +19,7 @@ import {
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { newSessionId } from "../../../domain/ids.ts";
+import { sendAndWait } from "../../shared/peers.ts";
 import { commitChange, ensureRecord, type TaskCommandContext } from "../context.ts";
 import { sessionIndex } from "../schema.ts";
 
@@ -43,11 +44,18 @@ function assertOpen(record: TaskRecord): void {
 	if (record.status === "archived") throw new FoundryError("PRECONDITION_FAILED", "the task is archived (unarchive it first)");
 }
 
-const createSchema = z.object({ input: createSessionInputSchema, actor: actorRefSchema, prompt: z.string().nullable().optional() });
+const createSchema = z.object({
+	input: createSessionInputSchema,
+	actor: actorRefSchema,
+	prompt: z.string().nullable().optional(),
+	/** A task created with a prompt: the organization chose the session id and admitted the turn. */
+	sessionId: z.string().optional(),
+	turnId: z.string().optional(),
+});
 
 /** task.createSession: pending_provision now; the sandbox provisions, clones and opens the agent session. */
 export async function createSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
-	const { input, actor, prompt } = parseInput(createSchema, body);
+	const { input, actor, prompt, sessionId, turnId } = parseInput(createSchema, body);
 	const record = await ensureRecord(ctx);
 	assertOpen(record);
 	const defaults = actor.startsWith("github:") ? { agent: null, model: null } : await ctx.peers.user.getOrCreate(userKey(actor)).agentDefaults();
@@ -55,7 +63,7 @@ export async function createSession(ctx: TaskCommandContext, body: unknown): Pro
 	const now = Date.now();
 	const count = (await ctx.db.select({ id: sessionIndex.id }).from(sessionIndex)).length;
 	const row: IndexRow = {
-		id: newSessionId(),
+		id: sessionId ?? newSessionId(),
 		name: input.name ?? `Session ${count + 1}`,
 		agent,
 		model: input.model ?? (input.agent ? null : defaults.model),
@@ -66,11 +74,13 @@ export async function createSession(ctx: TaskCommandContext, body: unknown): Pro
 		updatedAt: now,
 		version: 0,
 	};
+	if (await ctx.db.select({ id: sessionIndex.id }).from(sessionIndex).where(eq(sessionIndex.id, row.id)).get()) return toSession(row, ctx.taskId); // replay
+	const firstTurn = prompt ? (turnId ?? (await admit(ctx, record, row.id))) : null;
 	await ctx.db.insert(sessionIndex).values(row);
 	const session = toSession(row, ctx.taskId);
 	ctx.broadcastSession(session);
 	ctx.outbox.audit({ kind: "session.created", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, agent, model: row.model, withPrompt: Boolean(prompt) } });
-	await sandbox(ctx).send(QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null });
+	await sandbox(ctx).send(QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null, turnId: firstTurn });
 	return session;
 }
 
@@ -99,20 +109,34 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 			{ kind: "task.owner_changed", actor: input.actor, payload: { from: record.ownerLogin, to: member.login, reason: "sent a message" } },
 		);
 	}
+	// Seat, payment and spend cap: the organization admits the turn (or refuses with what to do).
+	const turnId = await admit(ctx, record, row.id);
 	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
 	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
-	await sandbox(ctx).send(QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text });
+	await sandbox(ctx).send(QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId });
 	return toSession(row, ctx.taskId);
+}
+
+/** Asks the organization to admit a turn for the task's owner; returns the turn id metering uses. */
+async function admit(ctx: TaskCommandContext, record: TaskRecord, sessionId: string): Promise<string> {
+	const turnId = `${sessionId}:${Date.now().toString(36)}`;
+	await sendAndWait(ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)), QUEUE.organization.admitTurn, {
+		turnId,
+		sessionId,
+		taskId: ctx.taskId,
+		userId: record.owner,
+		login: record.ownerLogin,
+	});
+	return turnId;
 }
 
 const refSchema = z.object({ sessionId: z.string(), actor: actorRefSchema });
 
-/** task.stopSession: interrupts the running turn (the sandbox cancels within a second). */
+/** task.stopSession: records the stop (the action already told the sandbox to cancel the turn). */
 export async function stopSession(ctx: TaskCommandContext, body: unknown): Promise<Session> {
 	const { sessionId, actor } = parseInput(refSchema, body);
 	const record = await ensureRecord(ctx);
 	const row = await sessionRow(ctx, sessionId);
-	await sandbox(ctx).send(QUEUE.sandbox.cancel, { sessionId });
 	ctx.outbox.audit({ kind: "session.stopped", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId } });
 	return toSession(row, ctx.taskId);
 }
