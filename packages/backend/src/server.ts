@@ -22,6 +22,19 @@ export interface RunningBackend {
 	stop(): Promise<void>;
 }
 
+const ACTOR_STOP_MS = 8_000;
+
+/** Waits for `promise`, at most `ms` (then calls `onTimeout` and moves on). */
+async function bounded(promise: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<"late">((done) => {
+		timer = setTimeout(() => done("late"), ms);
+	});
+	const outcome = await Promise.race([promise.then(() => "done" as const), late]);
+	clearTimeout(timer);
+	if (outcome === "late") onTimeout();
+}
+
 export async function startBackend(config: Config, log: Logger): Promise<RunningBackend> {
 	const startedAt = Date.now();
 	const engine = engineUrl(config);
@@ -119,11 +132,18 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	};
 	async function shutdown() {
 		log.info("shutting down");
-		await server.stop(true);
-		await authSetup.dispose();
-		await registry.shutdown();
-		await sandboxProvider.stopAll();
-		await stopEngine();
+		const step = async (name: string, run: () => Promise<unknown>) => {
+			const started = performance.now();
+			await run();
+			log.debug({ step: name, ms: Math.round(performance.now() - started) }, "shutdown step done");
+		};
+		await step("http", () => server.stop(true));
+		await step("auth", () => authSetup.dispose());
+		// Actors finish their current step; one stuck on a peer that is already gone (a GitHub sync
+		// mid-flight) must not hold the process: its workflow replays from the last step next start.
+		await step("actors", () => bounded(registry.shutdown(), ACTOR_STOP_MS, () => log.warn({ ms: ACTOR_STOP_MS }, "actors did not stop in time; stopping the engine anyway")));
+		await step("sandboxes", () => sandboxProvider.stopAll());
+		await step("engine", () => stopEngine());
 		log.info("stopped");
 	}
 	return { url: `http://${config.host}:${server.port}`, stop };

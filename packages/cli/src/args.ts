@@ -40,6 +40,8 @@ const OPTIONS = {
 	"older-than": { type: "string" },
 	"no-session": { type: "boolean" },
 	yes: { type: "boolean" },
+	seats: { type: "string" },
+	by: { type: "string" },
 } as const;
 
 export function parseCli(argv: string[]): ParsedArgs {

@@ -2,6 +2,7 @@
 import { DEFAULT_ENDPOINT, FoundryError } from "@foundry/client";
 import { ACCOUNT_COMMANDS } from "./account.ts";
 import { parseCli, UsageError } from "./args.ts";
+import { BILLING_COMMANDS } from "./billing-commands.ts";
 import { COMMANDS, findCommand, type Output } from "./commands.ts";
 import { GIT_COMMANDS } from "./git-commands.ts";
 import { GITHUB_COMMANDS } from "./github.ts";
@@ -55,6 +56,14 @@ export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <comma
   issues list [--all]                          runtime issues recorded by the backend
   issues clear [id ...]
   agents                                       agents sessions can run, their models and credentials
+  billing                                      plan, status, seats, period, payment method, spend cap, invoices
+  billing checkout [--seats N]                 start a team-plan checkout (admin); prints the URL to pay at
+  billing finalize <session id>                apply a paid checkout now instead of waiting for the webhook (admin)
+  billing portal                               a billing portal link: payment method, seats, invoices (admin)
+  billing cancel                               cancel the subscription at the end of the period (admin)
+  billing resume                               undo a pending cancellation (admin)
+  billing cap <minutes>|off                    agent minutes allowed per period, or no cap (admin)
+  usage [--by user|task|session]               agent minutes in this period, optionally per user, task or session
   prune [--older-than 30d] [--yes]             delete archived tasks older than N days (admin; without --yes: list)
   health
 
@@ -80,6 +89,7 @@ const HANDLERS: Record<string, Handler> = {
 	...ACCOUNT_COMMANDS,
 	...SESSION_COMMANDS,
 	...GIT_COMMANDS,
+	...BILLING_COMMANDS,
 	"task send": sendCommand,
 	"task watch": watchCommand,
 	login,

@@ -36,6 +36,7 @@ import {
 	userKey,
 } from "@foundry/shared";
 import { type Client, createClient } from "rivetkit/client";
+import { billingApi } from "./billing-api.ts";
 import { call } from "./errors.ts";
 import { subscribeSessionEvents } from "./session-events.ts";
 import { type SubscribeOptions, type Subscription, subscribeOrganization } from "./subscriptions.ts";
@@ -176,9 +177,7 @@ export class FoundryClient {
 
 	readonly audit = {
 		list: (input: ListAuditInput = {}): Promise<AuditPage> =>
-			this.#call(async () =>
-				this.#rivet.auditLog.getOrCreate(auditLogKey(await this.orgId()), { params: this.#params }).list(input),
-			),
+			this.#call(async () => this.#rivet.auditLog.getOrCreate(auditLogKey(await this.orgId()), { params: this.#params }).list(input)),
 	};
 
 	readonly runtimeIssues = {
@@ -201,6 +200,9 @@ export class FoundryClient {
 		update: (patch: Partial<OrganizationSettings>): Promise<OrganizationSettings> =>
 			this.#call(async () => (await this.#org()).updateSettings(patch)),
 	};
+
+	/** The organization's plan, seats, usage, checkout and spend cap. */
+	readonly billing = billingApi({ call: (run) => this.#call(run), org: () => this.#org() });
 
 	readonly members = {
 		list: (): Promise<OrganizationMember[]> => this.#call(async () => (await this.#org()).listMembers()),
