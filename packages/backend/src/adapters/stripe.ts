@@ -31,7 +31,7 @@ export interface BillingApi {
 	/** Reports agent minutes (idempotent: one identifier per turn). */
 	reportUsage(input: { customerId: string; minutes: number; identifier: string; at: number }): Promise<void>;
 	/** Verifies a webhook (raw body + Stripe-Signature); throws INVALID_INPUT when it is not genuine or stale. */
-	verify(rawBody: string, signature: string | undefined): Stripe.Event;
+	verify(rawBody: string, signature: string | undefined): Promise<Stripe.Event>;
 	/** The organization an object belongs to (metadata), looking the customer up when needed. */
 	orgOf(object: Record<string, unknown>): Promise<string | null>;
 }
@@ -159,11 +159,12 @@ export function billingApi(cfg: BillingConfig): BillingApi {
 				throw err;
 			});
 		},
-		verify(rawBody, signature) {
+		async verify(rawBody, signature) {
 			if (!cfg.webhookSecret) throw new FoundryError("PRECONDITION_FAILED", "Stripe webhooks are not configured (FOUNDRY_STRIPE_WEBHOOK_SECRET)");
 			if (!signature) throw new FoundryError("INVALID_INPUT", "missing Stripe-Signature header");
 			try {
-				return stripe.webhooks.constructEvent(rawBody, signature, cfg.webhookSecret);
+				// Async: under Bun the SDK verifies with SubtleCrypto, which has no synchronous form.
+				return await stripe.webhooks.constructEventAsync(rawBody, signature, cfg.webhookSecret);
 			} catch (err) {
 				throw new FoundryError("INVALID_INPUT", `webhook refused: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
 			}

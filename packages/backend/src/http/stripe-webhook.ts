@@ -21,9 +21,9 @@ export interface StripeWebhookDeps {
 export function stripeWebhookRoute(deps: StripeWebhookDeps) {
 	return async (c: Context<AppEnv>): Promise<Response> => {
 		const raw = await c.req.text();
-		let event: ReturnType<BillingApi["verify"]>;
+		let event: Awaited<ReturnType<BillingApi["verify"]>>;
 		try {
-			event = deps.billing.verify(raw, c.req.header("stripe-signature"));
+			event = await deps.billing.verify(raw, c.req.header("stripe-signature"));
 		} catch (err) {
 			deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, "stripe webhook refused");
 			throw err;
@@ -35,9 +35,17 @@ export function stripeWebhookRoute(deps: StripeWebhookDeps) {
 			return c.json({ received: true, applied: false }, 200);
 		}
 		if (!event.id) throw new FoundryError("INVALID_INPUT", "event without an id");
+		// Subscription events carry the payment method as an id: read the subscription expanded, so
+		// the organization stores its label (e.g. "visa •••• 4242") without calling Stripe itself.
+		const subscription = event.type.startsWith("customer.subscription.") && event.type !== "customer.subscription.deleted" && typeof object.id === "string"
+			? await deps.billing.subscription(object.id).catch((err: unknown) => {
+					deps.log.warn({ event: event.id, err: err instanceof Error ? err.message : String(err) }, "subscription not readable; applying the event as sent");
+					return undefined;
+				})
+			: undefined;
 		await deps.client()
 			.organization.getOrCreate(organizationKey(org.data), { params: deps.params })
-			.send(QUEUE.organization.applyStripeEvent, { id: event.id, type: event.type, object });
+			.send(QUEUE.organization.applyStripeEvent, { id: event.id, type: event.type, object, ...(subscription ? { subscription } : {}) });
 		return c.json({ received: true }, 200);
 	};
 }

@@ -42,7 +42,6 @@ export const AUDIT_KINDS = [
 	"billing.cap_changed",
 	"billing.seat_taken",
 	"billing.cap_reached",
-	"billing.turn_refused",
 ] as const;
 export const auditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof auditKindSchema>;

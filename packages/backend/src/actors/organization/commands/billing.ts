@@ -91,7 +91,7 @@ export async function setSpendCap(ctx: OrganizationCommandContext, body: unknown
 	return { minutes };
 }
 
-const eventSchema = z.object({ id: z.string().min(1), type: z.string().min(1), object: z.record(z.string(), z.unknown()) });
+const eventSchema = z.object({ id: z.string().min(1), type: z.string().min(1), object: z.record(z.string(), z.unknown()), subscription: viewSchema.optional() });
 
 /** organization.applyStripeEvent: one verified webhook event, applied once. */
 export async function applyStripeEvent(ctx: OrganizationCommandContext, body: unknown): Promise<{ applied: boolean }> {
@@ -99,7 +99,7 @@ export async function applyStripeEvent(ctx: OrganizationCommandContext, body: un
 	const [fresh] = await ctx.db.insert(stripeEvents).values({ id: event.id, type: event.type, receivedAt: Date.now() }).onConflictDoNothing().returning();
 	if (!fresh) return { applied: false };
 	const core = await readCore(ctx.db);
-	const next = await nextCore(ctx, core, event.type, event.object);
+	const next = await nextCore(ctx, core, event.type, event.object, event.subscription);
 	if (!next) return { applied: false };
 	await saveCore(ctx, next.core, `stripe-${event.type}`);
 	ctx.outbox.audit({ kind: next.audit, actor: "stripe", repoId: null, taskId: null, payload: { event: event.id, type: event.type, plan: next.core.plan, status: next.core.status, seats: next.core.seats } });
@@ -109,13 +109,13 @@ export async function applyStripeEvent(ctx: OrganizationCommandContext, body: un
 type Obj = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 
-async function nextCore(ctx: OrganizationCommandContext, core: BillingCore, type: string, object: Obj): Promise<{ core: BillingCore; audit: "billing.checkout_completed" | "billing.subscription_changed" | "billing.subscription_canceled" | "billing.invoice_paid" | "billing.payment_failed" } | null> {
+async function nextCore(ctx: OrganizationCommandContext, core: BillingCore, type: string, object: Obj, view?: SubscriptionView): Promise<{ core: BillingCore; audit: "billing.checkout_completed" | "billing.subscription_changed" | "billing.subscription_canceled" | "billing.invoice_paid" | "billing.payment_failed" } | null> {
 	switch (type) {
 		case "checkout.session.completed":
 			return { core: { ...core, stripeCustomerId: str(object.customer) ?? core.stripeCustomerId, stripeSubscriptionId: str(object.subscription) ?? core.stripeSubscriptionId }, audit: "billing.checkout_completed" };
 		case "customer.subscription.created":
 		case "customer.subscription.updated":
-			return { core: applyView(core, subscriptionView(object as never)), audit: "billing.subscription_changed" };
+			return { core: applyView(core, view ?? subscriptionView(object as never)), audit: "billing.subscription_changed" };
 		case "customer.subscription.deleted":
 			if (core.stripeSubscriptionId && str(object.id) !== core.stripeSubscriptionId) return null; // an older subscription
 			return { core: toFree(core), audit: "billing.subscription_canceled" };

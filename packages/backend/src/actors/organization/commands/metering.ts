@@ -23,15 +23,10 @@ export async function admitTurn(ctx: OrganizationCommandContext, body: unknown):
 	if (await ctx.db.select({ id: turns.id }).from(turns).where(eq(turns.id, t.turnId)).get()) return { admitted: true }; // replay
 	const core = await readCore(ctx.db);
 	const now = Date.now();
-	try {
-		assertPaid(core, now);
-		await assertUnderCap(ctx, core, now);
-		await takeSeat(ctx, core, t.userId, t.login, now);
-	} catch (err) {
-		const message = err instanceof Error ? err.message : String(err);
-		ctx.outbox.audit({ kind: "billing.turn_refused", actor: t.userId, repoId: null, taskId: t.taskId, payload: { sessionId: t.sessionId, reason: message } });
-		throw err;
-	}
+	// A refusal is a typed error to the sender (nothing is written, so nothing is audited).
+	assertPaid(core, now);
+	await assertUnderCap(ctx, core, now);
+	await takeSeat(ctx, core, t.userId, t.login, now);
 	await ctx.db.insert(turns).values({ id: t.turnId, sessionId: t.sessionId, taskId: t.taskId, userId: t.userId, login: t.login, periodStart: core.periodStart, startedAt: now });
 	await scheduleCapCheck(ctx, core, now);
 	return { admitted: true };
