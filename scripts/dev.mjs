@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm dev`: the GitHub simulator (demo world) and the backend with the embedded engine, wired
-// together. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
+// `pnpm dev`: the GitHub simulator (demo world), the Stripe simulator and the backend with the
+// embedded engine, wired together. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -21,6 +21,8 @@ const scripted = process.env.FOUNDRY_SCRIPTED_AGENT || (process.env.ANTHROPIC_AP
 const dataDir = process.env.FOUNDRY_DATA_DIR || join(process.env.XDG_DATA_HOME || join(homedir(), ".local/share"), "foundry");
 const simPort = process.env.FOUNDRY_GITHUB_SIM_PORT || "7790";
 const simUrl = `http://127.0.0.1:${simPort}`;
+const stripePort = process.env.FOUNDRY_STRIPE_SIM_PORT || "7791";
+const stripeUrl = `http://127.0.0.1:${stripePort}`;
 const children = [];
 
 function start(name, args, cwd, env, readyPattern) {
@@ -67,6 +69,7 @@ try {
 	await start("github-sim", ["src/main.ts", "--port", simPort, "--demo", "--data", join(dataDir, "github-sim")], join(root, "packages/github-sim"), {}, /github-sim ready on/);
 	// Sign-in uses the simulated GitHub App's OAuth client, unless real credentials are configured.
 	const { app } = await (await fetch(`${simUrl}/_sim/world`)).json();
+	await start("stripe-sim", ["src/main.ts", "--port", stripePort], join(root, "packages/stripe-sim"), {}, /stripe-sim ready on/);
 	const backendLine = await start("backend", ["src/main.ts"], join(root, "packages/backend"), {
 		FOUNDRY_DATA_DIR: dataDir,
 		FOUNDRY_GITHUB_URL: simUrl,
@@ -77,13 +80,22 @@ try {
 		FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 		FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 		FOUNDRY_SCRIPTED_AGENT: scripted,
+		// Billing against the local Stripe simulator (checkout pages have Pay / Decline buttons).
+		FOUNDRY_STRIPE_API_URL: stripeUrl,
+		FOUNDRY_STRIPE_SECRET_KEY: "sk_test_foundry_dev",
+		FOUNDRY_STRIPE_WEBHOOK_SECRET: "whsec_test_sim",
 	}, /Foundry backend ready on/);
+	await fetch(`${stripeUrl}/_sim/webhook`, {
+		method: "PUT",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ url: `http://127.0.0.1:${process.env.FOUNDRY_PORT || "7741"}/v1/webhooks/stripe`, secret: "whsec_test_sim" }),
+	});
 	await fetch(`${simUrl}/_sim/app`, {
 		method: "PUT",
 		headers: { "content-type": "application/json" },
 		body: JSON.stringify({ webhookUrl: `http://127.0.0.1:${process.env.FOUNDRY_PORT || "7741"}/v1/webhooks/github`, webhookSecret: app.webhookSecret }),
 	});
-	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world)`);
+	console.log(`${backendLine.trim()}; GitHub simulator on ${simUrl} (demo world: ${simUrl}/_sim/world); Stripe simulator on ${stripeUrl}`);
 	if (scripted === "true") {
 		console.log("Agents: the scripted test agent stands in for agent 'pi' and is the default (FOUNDRY_SCRIPTED_AGENT=false to offer only real agents; `pnpm foundry agents` lists them)");
 	}

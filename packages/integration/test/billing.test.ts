@@ -6,7 +6,7 @@ import type { FoundryClient } from "@foundry/client";
 import type { Session } from "@foundry/shared";
 import { DEFAULT_WEBHOOK_SECRET, type RunningStripeSim, startStripeSim } from "@foundry/stripe-sim/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startBackend, type TestBackend } from "./harness.ts";
+import { eventually, runCli, startBackend, type TestBackend } from "./harness.ts";
 
 let stripe: RunningStripeSim;
 let backend: TestBackend;
@@ -149,8 +149,21 @@ describe("the team plan", () => {
 		expect(events).toHaveLength(1);
 	});
 
-	it("cancel at period end, then resume", async () => {
-		expect((await octocat.billing.cancel()).cancelAtPeriodEnd).toBe(true);
+	it("cancel at period end, then resume (CLI); usage by user and task (CLI)", async () => {
+		const cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
+		const canceled = await runCli(["billing", "cancel"], cli);
+		expect(canceled.code).toBe(0);
+		expect((await octocat.billing.get()).cancelAtPeriodEnd).toBe(true);
+		const shown = await runCli(["billing"], cli);
+		expect(shown.stdout).toMatch(/team/);
+		expect(shown.stdout).toMatch(/3/);
+		const byUser = await runCli(["usage", "--by", "user"], cli);
+		expect(byUser.code).toBe(0);
+		expect(byUser.stdout).toMatch(/octocat/);
+		const byTask = await runCli(["usage", "--by", "task", "--json"], cli);
+		expect((JSON.parse(byTask.stdout) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+		expect((await runCli(["usage", "--by", "bogus"], cli)).code).toBe(2);
+		expect((await runCli(["billing", "cap", "abc"], cli)).code).toBe(2);
 		expect((await octocat.billing.resume()).cancelAtPeriodEnd).toBe(false);
 		expect((await octocat.billing.portal()).url).toContain(stripe.url);
 	});
