@@ -75,11 +75,7 @@ export async function pushCommit(sim: RunningSim, login: string, owner: string, 
 	const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
 	const { tmpdir } = await import("node:os");
 	const { join } = await import("node:path");
-	const found = (await sim.world()).repos.find((r) => r.fullName === `${owner}/${repo}`);
-	if (!found) throw new Error(`no repository ${owner}/${repo} in the simulator`);
-	const url = new URL(found.cloneUrl);
-	url.username = "x-access-token";
-	url.password = await userToken(sim, login);
+	const url = await cloneUrlAs(sim, login, owner, repo);
 	const dir = mkdtempSync(join(tmpdir(), "foundry-push-"));
 	const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", `user.name=${login}`, "-c", `user.email=${login}@example.com`, ...args], { encoding: "utf8" }).trim();
 	try {
@@ -100,11 +96,7 @@ export async function fileAt(sim: RunningSim, login: string, owner: string, repo
 	const { mkdtempSync, rmSync } = await import("node:fs");
 	const { tmpdir } = await import("node:os");
 	const { join } = await import("node:path");
-	const found = (await sim.world()).repos.find((r) => r.fullName === `${owner}/${repo}`);
-	if (!found) throw new Error(`no repository ${owner}/${repo} in the simulator`);
-	const url = new URL(found.cloneUrl);
-	url.username = "x-access-token";
-	url.password = await userToken(sim, login);
+	const url = await cloneUrlAs(sim, login, owner, repo);
 	const dir = mkdtempSync(join(tmpdir(), "foundry-read-"));
 	try {
 		execFileSync("git", ["clone", "--quiet", "--no-checkout", url.toString(), dir]);
@@ -112,4 +104,14 @@ export async function fileAt(sim: RunningSim, login: string, owner: string, repo
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+/** The repository's clone URL with `login`'s token in it (as git over HTTPS takes it). */
+async function cloneUrlAs(sim: RunningSim, login: string, owner: string, repo: string): Promise<URL> {
+	const found = (await sim.world()).repos.find((r) => r.fullName === `${owner}/${repo}`);
+	if (!found) throw new Error(`no repository ${owner}/${repo} in the simulator`);
+	const url = new URL(found.cloneUrl);
+	url.username = "x-access-token";
+	url.password = await userToken(sim, login);
+	return url;
 }
