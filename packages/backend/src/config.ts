@@ -53,6 +53,8 @@ const envSchema = z.object({
 	FOUNDRY_SANDBOX_PROVIDER: z.enum(["local", "docker", "e2b", "daytona"], { error: "must be local, docker, e2b or daytona" }).default("local"),
 	FOUNDRY_SANDBOX_DIR: optionalText,
 	FOUNDRY_SANDBOX_DOCKER_IMAGE: optionalText,
+	// An idle sandbox (no turn running) is paused after this long and resumed on next use; 0: never.
+	FOUNDRY_SANDBOX_IDLE_PAUSE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(600_000),
 	FOUNDRY_SANDBOX_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int().min(1_000).max(600_000).default(60_000),
 	// The scripted test agent stands in for agent `pi` (tests and `pnpm dev`; never in production by default).
 	FOUNDRY_SCRIPTED_AGENT: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
@@ -103,6 +105,8 @@ export interface SandboxConfig {
 	dockerImage: string | undefined;
 	/** Upper bound of any single call into sandbox-agent (health, session open, git). */
 	timeoutMs: number;
+	/** Idle time after which a sandbox is paused (0: never). */
+	idlePauseMs: number;
 	scriptedAgent: boolean;
 	defaultAgent: string;
 	/** Agent credentials passed into sandboxes (name → value), from the backend's environment. */
@@ -207,6 +211,7 @@ function sandboxConfig(e: z.infer<typeof envSchema>, env: Record<string, string 
 		dir: e.FOUNDRY_SANDBOX_DIR ?? join(dataDir, "sandboxes"),
 		dockerImage: e.FOUNDRY_SANDBOX_DOCKER_IMAGE,
 		timeoutMs: e.FOUNDRY_SANDBOX_TIMEOUT_MS,
+		idlePauseMs: e.FOUNDRY_SANDBOX_IDLE_PAUSE_MS,
 		scriptedAgent: e.FOUNDRY_SCRIPTED_AGENT === "true",
 		defaultAgent: e.FOUNDRY_SCRIPTED_AGENT === "true" && !env.FOUNDRY_DEFAULT_AGENT ? "pi" : e.FOUNDRY_DEFAULT_AGENT,
 		agentEnv,

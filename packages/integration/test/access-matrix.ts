@@ -141,7 +141,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		revertFile: (): unknown[] => [{}],
 		kill: none,
 	},
-	sandbox: { transcript: () => [{ sessionId: NO_SESSION }], getSandbox: none },
+	sandbox: { transcript: () => [{ sessionId: NO_SESSION }], getSandbox: none, schedulePause: none, pauseIfIdle: none },
 	auditLog: { list: (): unknown[] => [{}] },
 	githubData: { getStatus: none, requestSync: none, scheduleSync: none, scheduledSync: none },
 	user: {

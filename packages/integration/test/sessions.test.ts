@@ -19,7 +19,8 @@ let repoId: string;
 let cli: Record<string, string>;
 
 beforeAll(async () => {
-	backend = await startBackend();
+	// Idle sandboxes pause after 4 s here (10 min by default): later turns resume them transparently.
+	backend = await startBackend({ env: { FOUNDRY_SANDBOX_IDLE_PAUSE_MS: "4000" } });
 	client = backend.client();
 	raw = rawClient(backend.url);
 	cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
@@ -222,6 +223,19 @@ describe("sandboxes", () => {
 		const info = await client.sandbox.get(taskId);
 		expect(info).toMatchObject({ state: "ready", generation: 2 });
 		expect((await turn(taskId, next.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
+	});
+
+	it("an idle sandbox is paused (its processes stopped) and resumed by the next message", async () => {
+		const { taskId, session } = await taskWithSession("Pause me");
+		await turn(taskId, session.id, "ping");
+		const pid = serverPid(taskId) as number;
+		await eventually(async () => ((await client.sandbox.get(taskId)).state === "paused" ? true : undefined), 20_000);
+		const state = () => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+		expect(state()).toBe("T");
+		expect((await turn(taskId, session.id, "ping again")).some((e) => e.text === "echo: ping again")).toBe(true);
+		expect(state()).not.toBe("T");
+		const kinds = (await client.audit.list({ taskId, limit: 100 })).events.map((e) => e.kind);
+		expect(kinds).toEqual(expect.arrayContaining(["sandbox.paused", "sandbox.resumed"]));
 	});
 
 	it("replayed sandbox events are stored once (idempotent on session + event index)", async () => {

@@ -88,6 +88,7 @@ export const QUEUE = {
 		turnEnded: "sandbox.turnEnded",
 		git: "sandbox.git",
 		release: "sandbox.release",
+		pause: "sandbox.pause",
 	},
 	auditLog: {
 		append: "auditLog.append",

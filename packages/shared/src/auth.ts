@@ -104,6 +104,8 @@ export const ACCESS = {
 	sandbox: {
 		transcript: "member",
 		getSandbox: "member",
+		schedulePause: "internal",
+		pauseIfIdle: "internal",
 	},
 	auditLog: {
 		list: "member",

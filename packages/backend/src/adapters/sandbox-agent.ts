@@ -34,6 +34,9 @@ export interface SandboxProvider {
 	connect(handle: SandboxHandle, persist: SessionPersistDriver): Promise<SandboxAgent>;
 	alive(handle: SandboxHandle): Promise<boolean>;
 	destroy(handle: SandboxHandle): Promise<void>;
+	/** Pause/resume where the provider supports it (local: the sandbox's processes are stopped and continued). */
+	pause?(handle: SandboxHandle): Promise<void>;
+	resume?(handle: SandboxHandle): Promise<void>;
 	/** Stops every sandbox process this backend started (shutdown). */
 	stopAll(): Promise<void>;
 }
@@ -102,23 +105,25 @@ function sandboxEnv(cfg: SandboxConfig, home: string, bin: string): Record<strin
 export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider {
 	const children = new Map<number, ChildProcess>();
 	const binary = serverBinary();
+	/** Signals the sandbox's whole process group (the server and the agents it started). */
+	const signal = (pid: number, sig: NodeJS.Signals): boolean => {
+		try {
+			process.kill(-pid, sig);
+			return true;
+		} catch {
+			return false; // the group is gone
+		}
+	};
 	const stop = async (pid: number) => {
 		const child = children.get(pid);
 		children.delete(pid);
-		try {
-			process.kill(pid, "SIGTERM");
-		} catch {
-			return; // already gone
-		}
+		signal(pid, "SIGCONT"); // a paused sandbox must run to exit
+		if (!signal(pid, "SIGTERM")) return; // already gone
 		const exited = child
 			? new Promise<void>((done) => (child.exitCode !== null ? done() : child.once("exit", () => done())))
 			: new Promise<void>((done) => setTimeout(done, 500));
 		await Promise.race([exited, new Promise<void>((done) => setTimeout(done, 3_000))]);
-		try {
-			process.kill(pid, "SIGKILL");
-		} catch {
-			// exited after SIGTERM, as expected
-		}
+		signal(pid, "SIGKILL"); // whatever is left of the group (normally nothing)
 	};
 	return {
 		name: "local",
@@ -136,6 +141,8 @@ export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider 
 				cwd: root,
 				env: sandboxEnv(cfg, home, bin),
 				stdio: ["ignore", out, out],
+				// Its own process group: pause, resume and stop reach the agents it starts too.
+				detached: true,
 			});
 			if (!child.pid) throw new FoundryError("UPSTREAM_FAILED", "sandbox-agent server did not start");
 			const pid = child.pid;
@@ -162,6 +169,12 @@ export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider 
 				cfg.timeoutMs,
 				"connect",
 			);
+		},
+		async pause(handle) {
+			if (handle.pid && !signal(handle.pid, "SIGSTOP")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
+		},
+		async resume(handle) {
+			if (handle.pid && !signal(handle.pid, "SIGCONT")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
 		},
 		async alive(handle) {
 			if (!handle.pid || !handle.baseUrl) return false;

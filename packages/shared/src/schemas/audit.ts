@@ -30,6 +30,8 @@ export const AUDIT_KINDS = [
 	"sandbox.provisioned",
 	"sandbox.expired",
 	"sandbox.released",
+	"sandbox.paused",
+	"sandbox.resumed",
 	"task.git_action",
 	"task.killed",
 	"task.pruned",

@@ -106,7 +106,7 @@ export interface TranscriptPage {
 	next: number | null;
 }
 
-export const SANDBOX_STATES = ["none", "provisioning", "ready", "expired", "destroyed", "error"] as const;
+export const SANDBOX_STATES = ["none", "provisioning", "ready", "paused", "expired", "destroyed", "error"] as const;
 export type SandboxState = (typeof SANDBOX_STATES)[number];
 export interface SandboxInfo {
 	state: SandboxState;

@@ -22,7 +22,7 @@ import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
 import { gitOp } from "./commands/git-ops.ts";
-import { release } from "./commands/provision.ts";
+import { pauseIfIdle, release } from "./commands/provision.ts";
 import { cancel, closeSession, openSession, prompt, recordEvents, respondPermission, turnEnded } from "./commands/sessions.ts";
 import { readSandbox, type SandboxCommandContext, toSandboxInfo } from "./context.ts";
 import { type SandboxDb, sandboxDatabase } from "./database.ts";
@@ -130,6 +130,7 @@ export function sandboxActor(deps: SandboxDeps) {
 					[QUEUE.sandbox.turnEnded]: (s, body, o) => turnEnded(context(s, o), body),
 					[QUEUE.sandbox.git]: (s, body, o) => gitOp(context(s, o), body),
 					[QUEUE.sandbox.release]: (s, body, o) => release(context(s, o), body),
+					[QUEUE.sandbox.pause]: (s, body, o) => pauseIfIdle(context(s, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -139,6 +140,14 @@ export function sandboxActor(deps: SandboxDeps) {
 		),
 		actions: {
 			getSandbox: async (c): Promise<SandboxInfo> => toSandboxInfo(await readSandbox(c.db)),
+			/** Internal: look at pausing the sandbox at `at` (after a turn or a session opened). */
+			schedulePause: async (c, input: unknown): Promise<void> => {
+				const at = typeof (input as { at?: unknown })?.at === "number" ? (input as { at: number }).at : Date.now();
+				await c.schedule.at(at, "pauseIfIdle");
+			},
+			pauseIfIdle: async (c): Promise<void> => {
+				await c.queue.send(QUEUE.sandbox.pause, {});
+			},
 			transcript: (c, input: unknown): Promise<TranscriptPage> => readTranscript(c.db, parseInput(transcriptInputSchema, input)),
 		},
 	});

@@ -4,7 +4,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "rive
 /** One row (id = 1): the current sandbox. `handle` is the provider's handle, encrypted (it holds a token). */
 export const sandbox = sqliteTable("sandbox", {
 	id: integer("id").primaryKey(),
-	state: text("state", { enum: ["none", "provisioning", "ready", "expired", "destroyed", "error"] }).notNull(),
+	state: text("state", { enum: ["none", "provisioning", "ready", "paused", "expired", "destroyed", "error"] }).notNull(),
 	provider: text("provider").notNull(),
 	generation: integer("generation").notNull(),
 	handle: text("handle"),

@@ -33,6 +33,9 @@ interface OrganizationHandle extends PeerHandle {
 interface GithubDataHandle extends PeerHandle {
 	scheduleSync(input: { at: number; reason: string }): Promise<void>;
 }
+interface SandboxHandle extends PeerHandle {
+	schedulePause(input: { at: number }): Promise<void>;
+}
 interface UserHandle extends PeerHandle {
 	githubToken(): Promise<GitIdentity>;
 	agentDefaults(): Promise<{ agent: string | null; model: string | null }>;
@@ -52,7 +55,7 @@ export interface RawPeerClient {
 	task: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	auditLog: { getOrCreate(key: string[], opts: Opts): PeerHandle };
 	user: { getOrCreate(key: string[], opts: Opts): UserHandle };
-	sandbox: { getOrCreate(key: string[], opts: Opts): PeerHandle };
+	sandbox: { getOrCreate(key: string[], opts: Opts): SandboxHandle };
 }
 
 /** Peer handles that always present the backend's internal credential. */
@@ -62,7 +65,7 @@ export interface PeerClient {
 	task: { getOrCreate(key: string[]): PeerHandle };
 	auditLog: { getOrCreate(key: string[]): PeerHandle };
 	user: { getOrCreate(key: string[]): UserHandle };
-	sandbox: { getOrCreate(key: string[]): PeerHandle };
+	sandbox: { getOrCreate(key: string[]): SandboxHandle };
 }
 
 export function peers(source: { client(): unknown }, params: ConnParams): PeerClient {

@@ -1,6 +1,6 @@
 // The sandbox's lifecycle: provision on demand, detect expiry (surfaced on every open session of that
 // sandbox), release (stop sessions, destroy the sandbox).
-import { type GitIdentity, parseInput, userKey } from "@foundry/shared";
+import { type GitIdentity, parseInput, sandboxKey, userKey } from "@foundry/shared";
 import { and, eq, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
@@ -46,7 +46,8 @@ export async function ensureSandbox(ctx: SandboxCommandContext): Promise<Ready> 
 
 /** The ready sandbox when it still answers; an unreachable one is expired here. */
 export async function liveSandbox(ctx: SandboxCommandContext): Promise<Ready | null> {
-	const row = await readSandbox(ctx.db);
+	let row = await readSandbox(ctx.db);
+	if (row.state === "paused") row = await resumeSandbox(ctx, row);
 	if (row.state !== "ready") return null;
 	const handle = await decodeHandle(ctx, row);
 	const held = ctx.runtime();
@@ -103,11 +104,51 @@ export async function release(ctx: SandboxCommandContext, body: unknown): Promis
 	await rt?.dispose();
 	ctx.attach(null, row.generation);
 	const handle = await decodeHandle(ctx, row);
-	if (handle && (row.state === "ready" || row.state === "expired")) {
+	if (handle && (row.state === "ready" || row.state === "paused" || row.state === "expired")) {
 		await ctx.provider.destroy(handle).catch((err: unknown) => ctx.log.warn({ err }, "sandbox destroy failed (it may already be gone)"));
 	}
 	if (row.state === "none") return { released: false };
 	await writeSandbox(ctx, { state: "destroyed", handle: null, repoReady: 0, error: null });
 	ctx.outbox.audit({ kind: "sandbox.released", actor, repoId: null, taskId: ctx.taskId, payload: { reason, generation: row.generation } });
 	return { released: true };
+}
+
+/** A paused sandbox is continued before use; one that cannot be is expired. */
+async function resumeSandbox(ctx: SandboxCommandContext, row: SandboxRow): Promise<SandboxRow> {
+	const handle = await decodeHandle(ctx, row);
+	try {
+		if (handle) await ctx.provider.resume?.(handle);
+	} catch (err) {
+		ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, "paused sandbox could not be resumed");
+		await expire(ctx, row);
+		return readSandbox(ctx.db);
+	}
+	ctx.outbox.audit({ kind: "sandbox.resumed", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation } });
+	return writeSandbox(ctx, { state: "ready" });
+}
+
+/** sandbox.pause: an idle sandbox (no turn running, nothing touched for the idle period) is paused. */
+export async function pauseIfIdle(ctx: SandboxCommandContext, _body: unknown): Promise<{ paused: boolean }> {
+	const row = await readSandbox(ctx.db);
+	const idleMs = ctx.config.idlePauseMs;
+	if (row.state !== "ready" || idleMs <= 0 || !ctx.provider.pause) return { paused: false };
+	const busy = await ctx.db.select({ id: sessions.id, updatedAt: sessions.updatedAt, status: sessions.status }).from(sessions);
+	const now = Date.now();
+	if (busy.some((s) => s.status === "running" || s.status === "needs_input" || s.status === "pending_provision")) return { paused: false };
+	const last = Math.max(row.updatedAt, ...busy.map((s) => s.updatedAt));
+	if (now - last < idleMs) return { paused: false };
+	const handle = await decodeHandle(ctx, row);
+	if (!handle) return { paused: false };
+	await ctx.runtime()?.dispose();
+	ctx.attach(null, row.generation);
+	await ctx.provider.pause(handle);
+	await writeSandbox(ctx, { state: "paused" });
+	ctx.outbox.audit({ kind: "sandbox.paused", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation, idleMs } });
+	return { paused: true };
+}
+
+/** After activity: pausing is looked at once the idle period has passed. */
+export async function planPause(ctx: SandboxCommandContext): Promise<void> {
+	if (ctx.config.idlePauseMs <= 0 || !ctx.provider.pause) return;
+	await ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId)).schedulePause({ at: Date.now() + ctx.config.idlePauseMs + 250 });
 }

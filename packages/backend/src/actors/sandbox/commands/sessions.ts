@@ -11,7 +11,7 @@ import { normalizeEnvelope } from "../normalize.ts";
 import type { TurnEndedBody } from "../runtime.ts";
 import { events, sessions } from "../schema.ts";
 import { afterTurn } from "./git-ops.ts";
-import { EXPIRED, ensureRepo, ensureSandbox, liveSandbox } from "./provision.ts";
+import { EXPIRED, ensureRepo, ensureSandbox, liveSandbox, planPause } from "./provision.ts";
 
 const openSchema = z.object({
 	session: sessionSchema,
@@ -46,6 +46,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 			turnStartedAt: prompt ? Date.now() : null,
 			turnId: prompt ? (turnId ?? null) : null,
 		});
+		if (!prompt) await planPause(ctx);
 		return { status };
 	} catch (err) {
 		const e = sandboxError(err, "the session could not start");
@@ -208,6 +209,7 @@ export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Prom
 	if (row.turnId) await endTurn(ctx, row.turnId, row.turnStartedAt ?? Date.now());
 	ctx.outbox.audit({ kind: "session.turn_ended", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: ended.sessionId, stopReason: ended.stopReason, error: ended.error, seconds: minutes } });
 	if (!failed) await afterTurn(ctx).catch((err: unknown) => ctx.log.warn({ err }, "changes summary failed"));
+	await planPause(ctx);
 	return { status };
 }
 
