@@ -35,8 +35,10 @@ function isConnectionFailure(err: unknown): boolean {
  * never ran, so it is repeated; the repeat also prompts the engine to start the actor.
  */
 function unrouted(err: unknown): boolean {
-	const code = (err as { code?: unknown } | null)?.code;
-	return code === "route_resolve_query_timeout" || code === "actor_ready_timeout";
+	const e = (err ?? {}) as { code?: unknown; group?: unknown };
+	// The engine's router lost the actor between a sleep and a wake (getOrCreate handles only).
+	if (e.group === "envoy" && e.code === "actor_not_found") return true;
+	return e.code === "route_resolve_query_timeout" || e.code === "actor_ready_timeout";
 }
 const ATTEMPTS = 3;
 

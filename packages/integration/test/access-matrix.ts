@@ -219,7 +219,7 @@ export async function outcome(run: () => Promise<unknown>): Promise<string> {
 			return "ok";
 		} catch (err) {
 			const code = codeOf(err);
-			if (attempt < 3 && code.startsWith("pegboard/route_resolve_query_timeout")) continue;
+			if (attempt < 3 && (code.startsWith("pegboard/route_resolve_query_timeout") || code.startsWith("envoy/actor_not_found"))) continue;
 			return code;
 		}
 	}

@@ -32,6 +32,12 @@ describe("route retry", () => {
 		expect(isUnrouted(null)).toBe(false);
 	});
 
+	it("treats the router losing an actor between sleep and wake as unrouted, not other not-founds", () => {
+		expect(isUnrouted({ group: "envoy", code: "actor_not_found" })).toBe(true);
+		expect(isUnrouted({ group: "user", code: "NOT_FOUND" })).toBe(false);
+		expect(isUnrouted({ group: "actor", code: "not_found" })).toBe(false);
+	});
+
 	it("wraps a handle's methods, keeping non-promise members as they are", async () => {
 		let calls = 0;
 		const handle = {

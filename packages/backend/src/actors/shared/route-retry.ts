@@ -6,8 +6,10 @@ const UNROUTED = new Set(["route_resolve_query_timeout", "actor_ready_timeout", 
 const ATTEMPTS = 3;
 
 export function isUnrouted(err: unknown): boolean {
-	const code = (err as { code?: unknown } | null)?.code;
-	return typeof code === "string" && UNROUTED.has(code);
+	const e = (err ?? {}) as { code?: unknown; group?: unknown };
+	// The router lost the actor between a sleep and a wake: the call never ran (getOrCreate handles).
+	if (e.group === "envoy" && e.code === "actor_not_found") return true;
+	return typeof e.code === "string" && UNROUTED.has(e.code);
 }
 
 export async function withRouteRetry<T>(run: () => Promise<T>, onRetry?: (attempt: number) => void): Promise<T> {
