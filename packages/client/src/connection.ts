@@ -39,7 +39,7 @@ export interface ConnectionSpec<C extends BaseConn> {
 }
 
 export interface KeptConnection<C> extends Subscription {
-	/** Runs `sync` again for this connection (once more after the running one, if any). */
+	/** Runs `sync` again for this connection (once more after the running one, when one is running). */
 	resync(conn: C): void;
 }
 

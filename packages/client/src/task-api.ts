@@ -87,7 +87,7 @@ export function gitApi(a: TaskActors) {
 		publishPr: (taskId: string, input: PublishPrInput = {}): Promise<{ accepted: true }> => onTask(taskId, (t) => t.publishPr(input)),
 		merge: (taskId: string, input: MergeInput = {}): Promise<{ accepted: true }> => onTask(taskId, (t) => t.mergePr(input)),
 		revert: (taskId: string, path: string): Promise<{ accepted: true }> => onTask(taskId, (t) => t.revertFile({ path })),
-		/** The changes summary computed after the last turn (null before any). */
+		/** The changes summary computed after the last turn (null before the first turn). */
 		changes: (taskId: string): Promise<ChangesSummary | null> => onTask(taskId, (t) => t.getChanges()),
 		/** Cached per-file diffs, all or one file's. */
 		diff: (taskId: string, path?: string): Promise<Array<{ path: string; diff: string }>> =>

@@ -129,18 +129,17 @@ export interface NewEvent {
 /** Appends transcript events (an sdk index seen before is skipped) and broadcasts the new ones. */
 export async function appendEvents(ctx: SandboxCommandContext, batch: NewEvent[]): Promise<TranscriptEvent[]> {
 	const stored: TranscriptEvent[] = [];
+	// The next index is read once per session and batch; a replayed sdk index hits the unique index.
+	const next = new Map<string, number>();
 	for (const e of batch) {
-		if (e.sdkIndex !== null) {
-			const seen = await ctx.db
-				.select({ idx: events.idx })
-				.from(events)
-				.where(and(eq(events.sessionId, e.sessionId), eq(events.sdkGeneration, e.sdkGeneration), eq(events.sdkIndex, e.sdkIndex)))
-				.get();
-			if (seen) continue;
-		}
-		const idx = await nextIndex(ctx.db, e.sessionId);
-		await ctx.db.insert(events).values({ ...e, idx, data: JSON.stringify(e.data ?? null) });
-		stored.push(toTranscriptEvent({ ...e, idx, data: e.data ?? null }));
+		const idx = next.get(e.sessionId) ?? (await nextIndex(ctx.db, e.sessionId));
+		const [row] = await ctx.db
+			.insert(events)
+			.values({ ...e, idx, data: JSON.stringify(e.data ?? null) })
+			.onConflictDoNothing()
+			.returning({ idx: events.idx });
+		next.set(e.sessionId, row ? idx + 1 : idx);
+		if (row) stored.push(toTranscriptEvent({ ...e, idx, data: e.data ?? null }));
 	}
 	const bySession = new Map<string, TranscriptEvent[]>();
 	for (const e of stored) bySession.set(e.sessionId, [...(bySession.get(e.sessionId) ?? []), e]);
