@@ -10,7 +10,7 @@ import {
 	type TranscriptKind,
 	taskKey,
 } from "@foundry/shared";
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { SandboxHandle, SandboxProvider } from "../../adapters/sandbox-agent.ts";
 import type { SecretBox } from "../../auth/secret-box.ts";
