@@ -417,5 +417,5 @@ describe("bad input", () => {
 		const result = await eventually(async () => (await hubot.git.results(task.id)).find((r) => r.op === "push"), 60_000);
 		expect(result.ok).toBe(false);
 		expect(result.message).toMatch(/git push failed: .*(denied|403)/s);
-	});
+	}, 180_000); // a new GitHub organization: sign-in discovery, installation and sync come first
 });
