@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
 import type { FoundryClient } from "@foundry/client";
 import { QUEUE, type Session, type TranscriptEvent } from "@foundry/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { rawClient, type RawClient } from "./access-matrix.ts";
 import { fileAt, octokitAs } from "./github-world.ts";
 import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
@@ -26,6 +26,12 @@ beforeAll(async () => {
 	cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
 	repoId = (await eventually(async () => (await client.repos.list()).find((r) => r.name === "acme/widgets"), 60_000)).id;
 }, 120_000);
+// Each test's sandboxes are destroyed after it (a sandbox-agent server and agent per task add up).
+const created = new Set<string>();
+afterEach(async () => {
+	await Promise.allSettled([...created].map((id) => client.tasks.kill(id)));
+	created.clear();
+});
 afterAll(async () => {
 	await raw?.dispose();
 	await backend?.stop({ cleanup: true });
@@ -68,9 +74,10 @@ async function turn(taskId: string, sessionId: string, text: string): Promise<Tr
 /** A task without a first session, then a session on it (ready). */
 async function taskWithSession(title: string): Promise<{ taskId: string; session: Session }> {
 	const task = await client.tasks.create({ repo: repoId, prompt: title, title, startSession: false });
-	const created = await client.sessions.create(task.id, {});
-	expect(created.status).toBe("pending_provision");
-	return { taskId: task.id, session: await sessionIn(task.id, ["ready", "error"], created.id) };
+	created.add(task.id);
+	const first = await client.sessions.create(task.id, {});
+	expect(first.status).toBe("pending_provision");
+	return { taskId: task.id, session: await sessionIn(task.id, ["ready", "error"], first.id) };
 }
 
 describe("the flagship flow", () => {
