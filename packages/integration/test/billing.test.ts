@@ -5,8 +5,11 @@
 import type { FoundryClient } from "@foundry/client";
 import type { Session } from "@foundry/shared";
 import { DEFAULT_WEBHOOK_SECRET, type RunningStripeSim, startStripeSim } from "@foundry/stripe-sim/harness";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eventually, runCli, startBackend, type TestBackend } from "./harness.ts";
+
+// Agent turns in real sandboxes: on a loaded 2-core CI machine a test can take minutes.
+vi.setConfig({ testTimeout: 180_000 });
 
 let stripe: RunningStripeSim;
 let backend: TestBackend;

@@ -7,10 +7,13 @@ import { join } from "node:path";
 import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
 import type { FoundryClient } from "@foundry/client";
 import { QUEUE, type Session, type TranscriptEvent } from "@foundry/shared";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { rawClient, type RawClient } from "./access-matrix.ts";
 import { fileAt, octokitAs } from "./github-world.ts";
 import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
+
+// Agent turns in real sandboxes: on a loaded 2-core CI machine a test can take minutes.
+vi.setConfig({ testTimeout: 180_000 });
 
 let backend: TestBackend;
 let client: FoundryClient;
