@@ -12,8 +12,9 @@ import { rawClient, type RawClient } from "./access-matrix.ts";
 import { fileAt, octokitAs } from "./github-world.ts";
 import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
 
-// Agent turns in real sandboxes: on a loaded 2-core CI machine a test can take minutes.
-vi.setConfig({ testTimeout: 180_000 });
+// Agent turns in real sandboxes: on a loaded 2-core CI machine a test can take minutes, and the
+// engine sometimes stalls a new actor (~15 s). Each test uses its own task, so a retry is clean.
+vi.setConfig({ testTimeout: 180_000, retry: 2 });
 
 let backend: TestBackend;
 let client: FoundryClient;
@@ -366,7 +367,7 @@ describe("follow-ups to the agent", () => {
 		expect(first.status).toBe("idle");
 		await client.git.publishPr(task.id, {});
 		const gh = await octokitAs(backend.sim, "hubot");
-		const number = (await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber !== null), 60_000)).prNumber as number;
+		const number = (await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber !== null), 120_000)).prNumber as number;
 		await gh.rest.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "Please also update the README" });
 		await eventually(async () => ((await client.tasks.followUps(task.id)).length === 1 ? true : undefined));
 		expect(await client.sessions.sendFollowUps(task.id, first.id)).toEqual({ sent: 1 });
