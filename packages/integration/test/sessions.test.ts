@@ -13,8 +13,8 @@ import { fileAt, octokitAs } from "./github-world.ts";
 import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
 
 // Agent turns in real sandboxes: on a loaded 2-core CI machine a test can take minutes, and the
-// engine sometimes stalls a new actor (~15 s). Each test uses its own task, so a retry is clean.
-vi.setConfig({ testTimeout: 180_000, retry: 2 });
+// engine sometimes stalls a new actor (~15 s).
+vi.setConfig({ testTimeout: 180_000 });
 
 let backend: TestBackend;
 let client: FoundryClient;
