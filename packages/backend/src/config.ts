@@ -26,7 +26,15 @@ const envSchema = z.object({
 	FOUNDRY_ENGINE_ENDPOINT: optionalText.pipe(
 		z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
 	),
-	FOUNDRY_ENGINE_TOKEN: optionalText,
+	// The engine's admin token (local or external engine); generated into the data dir when unset.
+	FOUNDRY_ENGINE_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+	// RivetKit's inspector through the public port: off unless this operator secret is set.
+	FOUNDRY_INSPECTOR_TOKEN: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+	// Edge rate limits per client address and minute (0: off): sign-in routes, device flow,
+	// unauthenticated gateway requests.
+	FOUNDRY_RATE_LIMIT_AUTH: z.coerce.number({ error: "must be a number" }).int().min(0).default(300),
+	FOUNDRY_RATE_LIMIT_DEVICE: z.coerce.number({ error: "must be a number" }).int().min(0).default(120),
+	FOUNDRY_RATE_LIMIT_ANONYMOUS: z.coerce.number({ error: "must be a number" }).int().min(0).default(120),
 	FOUNDRY_ENGINE_NAMESPACE: z.string().trim().min(1).default("default"),
 	FOUNDRY_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 	// GitHub (or GHES, or the local simulator): web base for OAuth, API base for REST. Used from step 3 on.
@@ -94,8 +102,15 @@ export interface Config {
 	sandbox: SandboxConfig;
 	billing: BillingConfig;
 	engine:
-		| { mode: "local"; port: number }
+		| { mode: "local"; port: number; token: string | undefined }
 		| { mode: "external"; endpoint: string; token: string | undefined; namespace: string };
+	edge: EdgeConfig;
+}
+
+export interface EdgeConfig {
+	inspectorToken: string | null;
+	/** Requests per minute per client address (0: no limit). */
+	rateLimits: { auth: number; device: number; gatewayAnonymous: number };
 }
 
 export interface SandboxConfig {
@@ -181,7 +196,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 					token: e.FOUNDRY_ENGINE_TOKEN,
 					namespace: e.FOUNDRY_ENGINE_NAMESPACE,
 				}
-			: { mode: "local", port: e.FOUNDRY_ENGINE_PORT },
+			: { mode: "local", port: e.FOUNDRY_ENGINE_PORT, token: e.FOUNDRY_ENGINE_TOKEN },
+		edge: {
+			inspectorToken: e.FOUNDRY_INSPECTOR_TOKEN ?? null,
+			rateLimits: { auth: e.FOUNDRY_RATE_LIMIT_AUTH, device: e.FOUNDRY_RATE_LIMIT_DEVICE, gatewayAnonymous: e.FOUNDRY_RATE_LIMIT_ANONYMOUS },
+		},
 		sandbox: sandboxConfig(e, env),
 		billing: {
 			apiUrl: (e.FOUNDRY_STRIPE_API_URL ?? "https://api.stripe.com").replace(/\/+$/, ""),

@@ -60,7 +60,7 @@ export function createRegistry(deps: RegistryDeps, engine: EngineOptions) {
 		maxOutgoingMessageSize: MAX_MESSAGE_BYTES,
 		...(engine.endpoint
 			? { endpoint: engine.endpoint, token: engine.token, namespace: engine.namespace }
-			: { enginePort: engine.enginePort, startEngine: true }),
+			: { enginePort: engine.enginePort, token: engine.token, startEngine: true }),
 	});
 }
 

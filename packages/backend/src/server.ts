@@ -9,8 +9,11 @@ import { billingApi as stripeApi } from "./adapters/stripe.ts";
 import { setupAuth } from "./auth/setup.ts";
 import type { Config } from "./config.ts";
 import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
-import { prepareEngineEnv } from "./engine/runtime-env.ts";
+import { loadEngineToken } from "./engine/engine-token.ts";
+import { prepareEngineEnv, setRealEnv } from "./engine/runtime-env.ts";
 import { createApp } from "./http/app.ts";
+import type { GatewayDeps } from "./http/gateway.ts";
+import { RateLimiter } from "./http/rate-limit.ts";
 import type { StripeWebhookDeps } from "./http/stripe-webhook.ts";
 import type { WebhookDeps } from "./http/github-webhook.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
@@ -41,20 +44,39 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	const storage = engineStoragePath(config);
 	mkdirSync(storage, { recursive: true });
 	await prepareEngineEnv(storage);
+	const engineToken = loadEngineToken(config.engine.token, config.dataDir, log);
+	// The embedded engine reads its admin token from the environment it inherits.
+	if (config.engine.mode === "local") await setRealEnv("RIVET__AUTH__ADMIN_TOKEN", engineToken);
+	const namespace = config.engine.mode === "external" ? config.engine.namespace : "default";
 	// If an engine already answers on our port we reuse it and must not stop it on exit.
 	const ownsEngine = config.engine.mode === "local" && !(await engineReachable(engine, 300));
 
 	const authSetup = setupAuth(config, log);
 	const auth = authSetup.createAuth(
 		config.engine.mode === "external"
-			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
-			: { endpoint: engine },
+			? { endpoint: config.engine.endpoint, token: engineToken, namespace }
+			: { endpoint: engine, token: engineToken },
 	);
+	const minute = 60_000;
+	const limiter = new RateLimiter({
+		auth: { limit: config.edge.rateLimits.auth, windowMs: minute },
+		device: { limit: config.edge.rateLimits.device, windowMs: minute },
+		gatewayAnonymous: { limit: config.edge.rateLimits.gatewayAnonymous, windowMs: minute },
+	});
+	const gateway: GatewayDeps = {
+		engineUrl: engine,
+		namespace,
+		authSecret: authSetup.secret,
+		resolve: (params) => authSetup.resolver.resolve(params, () => authSetup.client()),
+		inspectorToken: config.edge.inspectorToken,
+		limiter,
+	};
 	const billingApi = stripeApi(config.billing);
 	const app = createApp({
 		log,
 		auth,
-		authSecret: authSetup.secret,
+		gateway,
+		limiter,
 		whoami: (h) => authSetup.whoami(h),
 		stripeWebhooks: {
 			billing: billingApi,
@@ -68,7 +90,6 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			params: authSetup.resolver.internalParams,
 			log,
 		},
-		engineUrl: engine,
 		version: VERSION,
 		startedAt,
 		engineMode: config.engine.mode,
@@ -80,10 +101,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		port: config.port,
 		idleTimeout: 0,
 		fetch(req, srv) {
-			if (isRivetUpgrade(req, HTTP_PATH.rivet)) {
-				if (upgradeToBridge(req, srv, engine, authSetup.secret)) return undefined;
-				return new Response("websocket upgrade failed", { status: 400 });
-			}
+			if (isRivetUpgrade(req, HTTP_PATH.rivet)) return upgradeToBridge(req, srv, gateway, srv.requestIP(req)?.address ?? "unknown");
 			return app.fetch(req, srv);
 		},
 		websocket: bridgeHandler(log),
@@ -106,8 +124,8 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			syncIntervalMs: config.github.syncIntervalMs,
 		},
 		config.engine.mode === "external"
-			? { endpoint: config.engine.endpoint, token: config.engine.token, namespace: config.engine.namespace }
-			: { enginePort: config.engine.port },
+			? { endpoint: config.engine.endpoint, token: engineToken, namespace }
+			: { enginePort: config.engine.port, token: engineToken },
 	);
 	const stopEngine = async () => {
 		if (!ownsEngine) return;

@@ -83,6 +83,8 @@ export interface TestBackend {
 	/** A client for a session or API token. */
 	clientFor(token: string, org?: string): FoundryClient;
 	enginePid(): number | null;
+	/** The embedded engine's loopback URL and admin token (what only the backend itself may use). */
+	engine(): { url: string; token: string };
 	/** SIGTERM, wait for exit. Keeps the data dir unless `cleanup` is set. */
 	stop(opts?: { cleanup?: boolean }): Promise<number | null>;
 }
@@ -182,6 +184,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 		process: child,
 		output: () => output,
 		enginePid,
+		engine: () => ({ url: `http://127.0.0.1:${enginePort}`, token: readFileSync(join(dataDir, "engine-token"), "utf8").trim() }),
 		client(org?: string) {
 			return clientFor(token, org ?? DEFAULT_ORG);
 		},

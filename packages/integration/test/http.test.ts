@@ -25,9 +25,10 @@ describe("http", () => {
 		expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" }, requestId: expect.any(String) });
 	});
 
-	it("serves the RivetKit gateway under /v1/rivet", async () => {
+	it("serves the client API under /v1/rivet and nothing else of the engine (attack.test.ts has the rest)", async () => {
+		expect(typeof (await backend.client().ping())).toBe("string");
 		const res = await fetch(`${backend.url}/v1/rivet/health`);
-		expect(res.status).toBe(200);
+		expect(res.status).toBe(404);
 	});
 
 	it("never logs secrets sent in headers", async () => {

@@ -21,7 +21,9 @@ describe("runtime issues", () => {
 	it("are listed, counted in the snapshot, cleared by an explicit action and audited", async () => {
 		const client = backend.client();
 		expect(await client.runtimeIssues.list()).toEqual([]);
-		const peer = createClient<AppRegistry>({ endpoint: `${backend.url}/v1/rivet`, disableMetadataLookup: true });
+		// Backend actors reach each other on the engine directly (the public port refuses internal
+		// credentials); so does this stand-in peer.
+		const peer = createClient<AppRegistry>({ endpoint: backend.engine().url, token: backend.engine().token, disableMetadataLookup: true });
 		// Peers present the backend's internal credential (derived from the auth secret in the data dir).
 		const internal = deriveInternalCredential(readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim());
 		const org = peer.organization.getOrCreate([DEFAULT_ORG], { params: { internal } });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 	// Idle sandboxes pause after 4 s here (10 min by default): later turns resume them transparently.
 	backend = await startBackend({ env: { FOUNDRY_SANDBOX_IDLE_PAUSE_MS: "4000" } });
 	client = backend.client();
-	raw = rawClient(backend.url);
+	raw = rawClient(backend.engine());
 	cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
 	repoId = (await eventually(async () => (await client.repos.list()).find((r) => r.name === "acme/widgets"), 60_000)).id;
 }, 120_000);

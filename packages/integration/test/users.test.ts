@@ -86,7 +86,8 @@ describe("per-user state", () => {
 		await eventually(async () => ((await octocat.me.feed())[0]?.taskId === first.id ? true : undefined));
 
 		// A backend actor (step 5: a finished agent turn) notifies the owner; replays are stored once.
-		const peer = createClient<AppRegistry>({ endpoint: `${backend.url}/v1/rivet`, disableMetadataLookup: true });
+		// Backend actors reach each other on the engine directly (the public port refuses internal credentials).
+		const peer = createClient<AppRegistry>({ endpoint: backend.engine().url, token: backend.engine().token, disableMetadataLookup: true });
 		const internal = deriveInternalCredential(readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim());
 		const me = peer.user.getOrCreate(userKey(octocatId), { params: { internal } });
 		const events: UserUpdatedEvent[] = [];

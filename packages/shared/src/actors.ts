@@ -24,6 +24,7 @@ export const AUTH_INDEX_KEY: string[] = ["app"];
 export const QUEUE = {
 	organization: {
 		addRepo: "organization.addRepo",
+		setRepoCredential: "organization.setRepoCredential",
 		createTask: "organization.createTask",
 		applyTaskSummary: "organization.applyTaskSummary",
 		recordRuntimeIssue: "organization.recordRuntimeIssue",
@@ -134,3 +135,19 @@ export const HTTP_PATH = {
 } as const;
 
 export const DEFAULT_ORG_ID = "default";
+
+/**
+ * The actors clients may reach through the public gateway, and whose key scopes them: `org`
+ * (key[0] is an organization the caller belongs to) or `self` (key[0] is the caller's user id).
+ * Everything else on the engine (other actors, its management API, KV, the inspector) is never
+ * forwarded from the public port (docs/security.md).
+ */
+export const PUBLIC_ACTORS = {
+	organization: { scope: "org", keyLength: 1 },
+	task: { scope: "org", keyLength: 2 },
+	sandbox: { scope: "org", keyLength: 2 },
+	auditLog: { scope: "org", keyLength: 1 },
+	githubData: { scope: "org", keyLength: 1 },
+	user: { scope: "self", keyLength: 1 },
+} as const satisfies Record<string, { scope: "org" | "self"; keyLength: number }>;
+export type PublicActorName = keyof typeof PUBLIC_ACTORS;

@@ -42,8 +42,11 @@ export const API_TOKEN_PREFIX = "fdy_";
  * - ownerOrAdmin: a member; the action itself then requires the task's owner or an admin
  * - self: the user whose user actor this is
  * - internal: backend actors only; clients are refused
+ * - schedule: internal, or the actor's own schedule firing (the runtime calls it without a
+ *   connection). Only idempotent triggers ("check now") carry it; a call without a connection
+ *   passes no other rule.
  */
-export type AccessRule = "member" | "admin" | "ownerOrAdmin" | "self" | "internal";
+export type AccessRule = "member" | "admin" | "ownerOrAdmin" | "self" | "internal" | "schedule";
 
 /** Every action of every actor has a rule here; actor definitions are type-checked against it. */
 export const ACCESS = {
@@ -68,10 +71,10 @@ export const ACCESS = {
 		cancelSubscription: "admin",
 		resumeSubscription: "admin",
 		setSpendCap: "admin",
-		flushUsage: "internal",
+		flushUsage: "schedule",
 		scheduleUsageFlush: "internal",
 		scheduleCapCheck: "internal",
-		capCheck: "internal",
+		capCheck: "schedule",
 		listAgents: "member",
 		getTaskSeed: "internal",
 		getMember: "internal",
@@ -105,7 +108,7 @@ export const ACCESS = {
 		transcript: "member",
 		getSandbox: "member",
 		schedulePause: "internal",
-		pauseIfIdle: "internal",
+		pauseIfIdle: "schedule",
 	},
 	auditLog: {
 		list: "member",
@@ -137,7 +140,7 @@ export const ACCESS = {
 		getStatus: "member",
 		requestSync: "admin",
 		scheduleSync: "internal",
-		scheduledSync: "internal",
+		scheduledSync: "schedule",
 	},
 	authIndex: {
 		lookup: "internal",

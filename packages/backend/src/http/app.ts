@@ -1,6 +1,7 @@
 // The Hono app: request ids, request logs, health, the RivetKit gateway, and error mapping.
 import { HTTP_PATH, type Principal } from "@foundry/shared";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { getConnInfo } from "hono/bun";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { FoundryAuth } from "../auth/better-auth.ts";
@@ -9,6 +10,8 @@ import { errorResponse, handleError } from "./errors.ts";
 import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
 import { type StripeWebhookDeps, stripeWebhookRoute } from "./stripe-webhook.ts";
 import { type HealthDeps, healthRoute } from "./health.ts";
+import type { GatewayDeps } from "./gateway.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
 
 export interface AppEnv {
@@ -17,12 +20,22 @@ export interface AppEnv {
 
 export interface AppDeps extends HealthDeps {
 	log: Logger;
-	engineUrl: string;
+	gateway: GatewayDeps;
+	limiter: RateLimiter;
 	auth: FoundryAuth;
-	authSecret: string;
 	whoami(headers: Headers): Promise<Principal>;
 	webhooks: WebhookDeps;
 	stripeWebhooks: StripeWebhookDeps;
+}
+
+/** The client's address as the socket sees it (behind a proxy: the proxy's; see docs/security.md). */
+export function clientAddress(c: Context<AppEnv>): string {
+	try {
+		return getConnInfo(c).remote.address ?? "unknown";
+	} catch {
+		// Not served by Bun (tests calling app.fetch directly): one shared bucket.
+		return "unknown";
+	}
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -37,12 +50,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 		deps.log[level]({ requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, durationMs }, "request");
 	});
 	app.get(HTTP_PATH.health, healthRoute(deps));
+	// Sign-in and the device flow are the unauthenticated surface: limited per client address.
+	app.use(`${HTTP_PATH.auth}/*`, async (c, next) => {
+		deps.limiter.take(c.req.path.startsWith(`${HTTP_PATH.auth}/device`) ? "device" : "auth", clientAddress(c));
+		await next();
+	});
+	app.use(HTTP_PATH.device, async (c, next) => {
+		deps.limiter.take("device", clientAddress(c));
+		await next();
+	});
 	mountAuth(app, deps.auth, deps.whoami);
 	app.post(HTTP_PATH.githubWebhook, githubWebhookRoute(deps.webhooks));
 	app.post(HTTP_PATH.stripeWebhook, stripeWebhookRoute(deps.stripeWebhooks));
 	// Where Stripe's checkout and portal send the browser back.
 	app.get("/v1/billing/return", (c) => c.text(c.req.query("canceled") ? "Checkout canceled. You can close this tab." : "Thanks! Billing is updated in a moment. You can close this tab."));
-	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.engineUrl, deps.authSecret));
+	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.gateway, clientAddress));
 	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
 	app.onError(handleError(deps.log));
 	return app;

@@ -6,6 +6,8 @@ import type { AppEnv } from "./app.ts";
 
 export function errorResponse(c: Context<AppEnv>, payload: ErrorPayload): Response {
 	const status = HTTP_STATUS_BY_CODE[payload.code];
+	const retryAfterS = payload.details?.retryAfterS;
+	if (payload.code === "RATE_LIMITED" && typeof retryAfterS === "number") c.header("Retry-After", String(retryAfterS));
 	return c.json({ error: payload, requestId: c.get("requestId") }, status as 400);
 }
 

@@ -1,25 +1,25 @@
-// The RivetKit gateway mounted at /v1/rivet: HTTP requests are forwarded to the engine with the
-// prefix stripped; WebSocket upgrades are bridged socket-to-socket (see websocket.ts).
-import { HTTP_PATH } from "@foundry/shared";
+// The RivetKit gateway mounted at /v1/rivet: admitted HTTP requests (gateway.ts) are forwarded to
+// the engine with the prefix stripped; WebSocket upgrades are bridged socket-to-socket (websocket.ts).
 import type { Context } from "hono";
 import type { AppEnv } from "./app.ts";
-import { withCookieParams } from "./session-params.ts";
+import { admitGatewayRequest, ENGINE_ONLY_HEADERS, type GatewayDeps, rivetErrorResponse, upstreamUrl } from "./gateway.ts";
+import { httpConnParams, withCookieParams } from "./session-params.ts";
 
 const HOP_BY_HOP = ["host", "connection", "keep-alive", "transfer-encoding", "upgrade", "content-length"];
 
-export function upstreamUrl(engineUrl: string, requestUrl: string): string {
-	const url = new URL(requestUrl);
-	const rest = url.pathname.slice(HTTP_PATH.rivet.length) || "/";
-	return `${engineUrl}${rest}${url.search}`;
-}
-
-export function rivetHttpProxy(engineUrl: string, authSecret: string) {
+export function rivetHttpProxy(deps: GatewayDeps, clientAddress: (c: Context<AppEnv>) => string) {
 	return async (c: Context<AppEnv>): Promise<Response> => {
 		const headers = new Headers(c.req.raw.headers);
 		for (const h of HOP_BY_HOP) headers.delete(h);
-		withCookieParams(headers, authSecret);
+		withCookieParams(headers, deps.authSecret);
+		const { target, refusal } = await admitGatewayRequest(deps, c.req.raw, httpConnParams(headers), clientAddress(c), false);
+		if (refusal) return rivetErrorResponse(refusal);
+		for (const h of ENGINE_ONLY_HEADERS) {
+			// The inspector authenticates with the actor's own inspector token in Authorization.
+			if (!(target.kind === "inspector" && h === "authorization")) headers.delete(h);
+		}
 		const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
-		const upstream = await fetch(upstreamUrl(engineUrl, c.req.url), {
+		const upstream = await fetch(upstreamUrl(deps.engineUrl, c.req.url), {
 			method: c.req.method,
 			headers,
 			body: hasBody ? await c.req.arrayBuffer() : undefined,

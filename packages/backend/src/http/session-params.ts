@@ -33,3 +33,30 @@ export function withCookieProtocol(protocols: string[], cookieHeader: string | n
 	const session = sessionFromCookie(cookieHeader, secret);
 	return session ? [...protocols, `${WS_PARAMS_PREFIX}${encodeURIComponent(JSON.stringify({ session }))}`] : protocols;
 }
+
+/** The connection params an HTTP gateway request presents (after the cookie fallback), unparsed. */
+export function httpConnParams(headers: Headers): unknown {
+	const raw = headers.get(CONN_PARAMS_HEADER);
+	return raw === null ? {} : parseJson(raw);
+}
+
+/** The connection params a WebSocket upgrade presents (after the cookie fallback), unparsed. */
+export function wsConnParams(protocols: string[]): unknown {
+	const offered = protocols.find((p) => p.startsWith(WS_PARAMS_PREFIX));
+	if (offered === undefined) return {};
+	try {
+		return parseJson(decodeURIComponent(offered.slice(WS_PARAMS_PREFIX.length)));
+	} catch {
+		// Malformed percent-encoding: the params are unreadable, which the resolver reports as such.
+		return { malformed: true };
+	}
+}
+
+function parseJson(raw: string): unknown {
+	try {
+		return JSON.parse(raw) as unknown;
+	} catch {
+		// Not JSON: an unreadable claim; the resolver answers "malformed connection credentials".
+		return { malformed: true };
+	}
+}

@@ -2,8 +2,10 @@
 // socket to the engine. Messages sent before the engine side opens are buffered.
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { Logger } from "pino";
-import { upstreamUrl } from "./rivet-proxy.ts";
-import { withCookieProtocol } from "./session-params.ts";
+import { FoundryError, HTTP_STATUS_BY_CODE } from "@foundry/shared";
+import { type Admitted, admitGatewayRequest, type GatewayDeps, upstreamUrl, withoutCreate } from "./gateway.ts";
+import { retryAfterOf } from "./rate-limit.ts";
+import { withCookieProtocol, wsConnParams } from "./session-params.ts";
 
 export interface BridgeData {
 	target: string;
@@ -12,22 +14,47 @@ export interface BridgeData {
 	pending: Array<string | Uint8Array<ArrayBuffer>>;
 }
 
+const CLIENT_PROTOCOL_PREFIXES = ["rivet_encoding.", "rivet_conn_params.", "rivet_test_ack_hook."];
+
 export function isRivetUpgrade(req: Request, prefix: string): boolean {
 	return req.headers.get("upgrade")?.toLowerCase() === "websocket" && new URL(req.url).pathname.startsWith(prefix);
 }
 
-export function upgradeToBridge(req: Request, server: Server<BridgeData>, engineUrl: string, authSecret: string): boolean {
+/**
+ * Admits the upgrade (gateway.ts) and pairs it with an engine socket. Returns the refusal as an
+ * HTTP response with the typed error, or undefined once upgraded.
+ */
+export async function upgradeToBridge(req: Request, server: Server<BridgeData>, deps: GatewayDeps, client: string): Promise<Response | undefined> {
 	const offered = (req.headers.get("sec-websocket-protocol") ?? "")
 		.split(",")
 		.map((p) => p.trim())
 		.filter((p) => p.length > 0);
-	const protocols = withCookieProtocol(offered, req.headers.get("cookie"), authSecret);
-	const target = upstreamUrl(engineUrl, req.url).replace(/^http/, "ws");
+	// Engine credentials and routing overrides ride in subprotocols too (rivet_token.…): only what the
+	// client API sends is passed on.
+	const allowed = offered.filter((p) => p === "rivet" || CLIENT_PROTOCOL_PREFIXES.some((prefix) => p.startsWith(prefix)));
+	const protocols = withCookieProtocol(allowed, req.headers.get("cookie"), deps.authSecret);
+	let admitted: Admitted;
+	try {
+		admitted = await admitGatewayRequest(deps, req, wsConnParams(protocols), client, true);
+	} catch (err) {
+		return refusal(err);
+	}
+	const requestUrl = admitted.refusal ? withoutCreate(req.url) : req.url;
+	const target = upstreamUrl(deps.engineUrl, requestUrl).replace(/^http/, "ws");
 	const first = offered[0];
-	return server.upgrade(req, {
+	const upgraded = server.upgrade(req, {
 		data: { target, protocols, pending: [] },
 		headers: first ? { "Sec-WebSocket-Protocol": first } : {},
 	});
+	return upgraded ? undefined : new Response("websocket upgrade failed", { status: 400 });
+}
+
+function refusal(err: unknown): Response {
+	const payload = err instanceof FoundryError ? err.toPayload() : { code: "INTERNAL" as const, message: "internal error" };
+	const headers: Record<string, string> = {};
+	const retryAfterS = retryAfterOf(err);
+	if (retryAfterS !== null) headers["retry-after"] = String(retryAfterS);
+	return Response.json({ error: payload }, { status: HTTP_STATUS_BY_CODE[payload.code], headers });
 }
 
 export function bridgeHandler(log: Logger): WebSocketHandler<BridgeData> {

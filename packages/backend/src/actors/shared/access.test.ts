@@ -1,6 +1,6 @@
 import type { Principal } from "@foundry/shared";
 import { describe, expect, it } from "vitest";
-import { authorize } from "./access.ts";
+import { authorize, principalOf, withAccess } from "./access.ts";
 
 const member: Principal = { kind: "user", userId: "u1", login: "ann", orgs: { acme: "member", ann: "admin" } };
 const codeOf = (run: () => void): string | null => {
@@ -24,7 +24,7 @@ describe("authorize", () => {
 		expect(codeOf(() => authorize("self", member, "u1"))).toBeNull();
 		expect(codeOf(() => authorize("self", member, "u2"))).toBe("FORBIDDEN");
 		expect(codeOf(() => authorize("internal", member, "acme"))).toBe("FORBIDDEN");
-		for (const rule of ["member", "admin", "self", "internal", "ownerOrAdmin"] as const) {
+		for (const rule of ["member", "admin", "self", "internal", "ownerOrAdmin", "schedule"] as const) {
 			expect(codeOf(() => authorize(rule, { kind: "internal" }, "x"))).toBeNull();
 		}
 	});
@@ -35,5 +35,21 @@ describe("authorize", () => {
 		} catch (err) {
 			expect((err as Error).message).toBe("API token is invalid or revoked");
 		}
+	});
+});
+
+describe("a call without a connection", () => {
+	const silent = { error: () => undefined, warn: () => undefined } as unknown as Parameters<typeof withAccess>[2];
+	const def = () => ({ config: { actions: { secret: () => "internal data", tick: () => "ticked" } } });
+	type Call = (c: { key: string[]; conn: { state: unknown } | undefined }) => Promise<unknown>;
+
+	it("is never internal: it is anonymous and passes only the schedule rule", async () => {
+		expect(principalOf(undefined).kind).toBe("anonymous");
+		const wrapped = withAccess(def(), { secret: "internal", tick: "schedule" }, silent);
+		const actions = wrapped.config.actions as unknown as Record<string, Call>;
+		await expect(actions.secret?.({ key: ["acme"], conn: undefined })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+		await expect(actions.tick?.({ key: ["acme"], conn: undefined })).resolves.toBe("ticked");
+		// A client connection is never "no connection", whatever its state says.
+		await expect(actions.tick?.({ key: ["acme"], conn: { state: { kind: "anonymous" } } })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 	});
 });

@@ -14,14 +14,16 @@ interface DefinitionLike {
 }
 
 const ANONYMOUS: Principal = { kind: "anonymous" };
-const INTERNAL: Principal = { kind: "internal" };
+
+/** A call without a connection: only the actor's own schedule does that (see the `schedule` rule). */
+const NO_CONNECTION: Principal = { kind: "anonymous", reason: "no connection" };
 
 /**
- * Every client call has a connection (RivetKit creates one per HTTP call); only the runtime itself
- * invokes an action without one — a schedule this actor set — which counts as internal.
+ * Every client call has a connection (RivetKit creates one per HTTP call). A call without one is
+ * never trusted: it passes only the `schedule` rule (authorize's caller decides that).
  */
 export function principalOf(conn: { state: unknown } | undefined): Principal {
-	if (conn === undefined || conn === null) return INTERNAL;
+	if (conn === undefined || conn === null) return NO_CONNECTION;
 	const state = conn.state as Principal | undefined;
 	return state && typeof state === "object" && "kind" in state ? state : ANONYMOUS;
 }
@@ -50,7 +52,7 @@ export function roleIn(principal: Principal, orgId: string): Role | null {
 export function authorize(rule: AccessRule, principal: Principal, scope: string): void {
 	if (principal.kind === "internal") return;
 	if (principal.kind === "anonymous") throw new FoundryError("UNAUTHORIZED", principal.reason ?? "sign in first");
-	if (rule === "internal") throw new FoundryError("FORBIDDEN", "this action is internal to the backend");
+	if (rule === "internal" || rule === "schedule") throw new FoundryError("FORBIDDEN", "this action is internal to the backend");
 	if (rule === "self") {
 		if (principal.userId !== scope) throw new FoundryError("FORBIDDEN", "you can only act on your own account");
 		return;
@@ -82,7 +84,8 @@ export function withAccess<D extends DefinitionLike>(
 		if (!rule) throw new Error(`action ${name} has no access rule`);
 		actions[name] = (c: ActionCtx, ...args: unknown[]) =>
 			guarded(log, name, async () => {
-				authorize(rule, principalOf(c.conn), c.key[0] ?? "");
+				const scheduled = rule === "schedule" && (c.conn === undefined || c.conn === null);
+				if (!scheduled) authorize(rule, principalOf(c.conn), c.key[0] ?? "");
 				return await action(c, ...args);
 			});
 	}
