@@ -7,11 +7,12 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startBackend, type TestBackend } from "./harness.ts";
+import { eventually, startBackend, type TestBackend } from "./harness.ts";
 
 let backend: TestBackend;
 let engine: { url: string; token: string };
 let memberToken: string;
+let reposBefore: number;
 
 beforeAll(async () => {
 	// The anonymous budget is exercised by its own backend below; here it would cut the sweep short.
@@ -19,7 +20,9 @@ beforeAll(async () => {
 	engine = backend.engine();
 	memberToken = backend.token;
 	// acme exists with its repositories before the attack (the demo world syncs them).
-	await backend.client().repos.list();
+	await eventually(async () => ((await backend.client().github.status()).phase === "done" ? true : undefined), 60_000);
+	reposBefore = (await backend.client().repos.list()).length;
+	expect(reposBefore).toBeGreaterThan(0);
 }, 180_000);
 afterAll(async () => {
 	await backend?.stop({ cleanup: true });
@@ -100,7 +103,7 @@ describe("the engine behind the public port", () => {
 		}
 		expect(answers.filter((a) => !a.endsWith("→ 404 NOT_FOUND"))).toEqual([]);
 		expect(await snapshot()).toEqual(before);
-		expect((await backend.client().repos.list()).length).toBeGreaterThan(0);
+		expect((await backend.client().repos.list()).length).toBe(reposBefore);
 	});
 
 	it("a WebSocket to anything but a public actor's event connection is refused; a stranger's creates no actor and gets no events", async () => {

@@ -72,6 +72,9 @@ export async function admitGatewayRequest(deps: GatewayDeps, req: Request, param
 export function withoutCreate(requestUrl: string): string {
 	const url = new URL(requestUrl);
 	url.searchParams.set("rvt-method", "get");
+	// The engine refuses creation parameters on a get (guard.query_get_disallowed_params).
+	url.searchParams.delete("rvt-runner");
+	url.searchParams.delete("rvt-crash-policy");
 	return url.toString();
 }
 
