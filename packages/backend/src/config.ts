@@ -148,6 +148,14 @@ export function defaultDataDir(env: Record<string, string | undefined>): string 
 	return join(base, "foundry");
 }
 
+/** An external engine has no token we could generate: it comes from configuration (or the URL). */
+function requireExternalToken(endpoint: string, token: string | undefined): Record<string, never> {
+	if (!token && !new URL(endpoint).password) {
+		throw new ConfigError("invalid configuration: FOUNDRY_ENGINE_TOKEN (the engine's admin token) is required with FOUNDRY_ENGINE_ENDPOINT");
+	}
+	return {};
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
 	const parsed = envSchema.safeParse(env);
 	if (!parsed.success) {
@@ -191,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		},
 		engine: e.FOUNDRY_ENGINE_ENDPOINT
 			? {
+					...requireExternalToken(e.FOUNDRY_ENGINE_ENDPOINT, e.FOUNDRY_ENGINE_TOKEN),
 					mode: "external",
 					endpoint: e.FOUNDRY_ENGINE_ENDPOINT,
 					token: e.FOUNDRY_ENGINE_TOKEN,

@@ -12,6 +12,8 @@ import { testDirPrefix } from "./global-teardown.ts";
 let engine: ChildProcess;
 let endpoint: string;
 let dir: string;
+/** The shared engine's admin token, as an operator would configure it on both sides. */
+const adminToken = `external-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), `${testDirPrefix(process.env.FOUNDRY_TEST_RUN)}external-`));
@@ -30,6 +32,7 @@ beforeAll(async () => {
 			RIVET__METRICS__PORT: String(port + 10),
 			RIVET__FILE_SYSTEM__PATH: join(dir, "db"),
 			RIVET__TELEMETRY__ENABLED: "false",
+			RIVET__AUTH__ADMIN_TOKEN: adminToken,
 			RIVET__GUARD__TCP_NODELAY: "true",
 		},
 	});
@@ -43,7 +46,7 @@ afterAll(async () => {
 
 describe("external engine", () => {
 	it("serves the same API through an engine selected by configuration", async () => {
-		const backend = await startBackend({ env: { FOUNDRY_ENGINE_ENDPOINT: endpoint, FOUNDRY_ENGINE_TOKEN: "dev" } });
+		const backend = await startBackend({ env: { FOUNDRY_ENGINE_ENDPOINT: endpoint, FOUNDRY_ENGINE_TOKEN: adminToken } });
 		try {
 			const health = (await (await fetch(`${backend.url}/v1/health`)).json()) as { engine: unknown };
 			expect(health.engine).toEqual({ mode: "external", reachable: true });

@@ -58,6 +58,8 @@ describe("configuration", () => {
 		[{ FOUNDRY_PORT: "70000" }, /FOUNDRY_PORT: must be between 1 and 65535/],
 		[{ FOUNDRY_ENGINE_ENDPOINT: "not-a-url" }, /FOUNDRY_ENGINE_ENDPOINT: must be an http\(s\) URL/],
 		[{ FOUNDRY_LOG_LEVEL: "loud" }, /FOUNDRY_LOG_LEVEL/],
+		[{ FOUNDRY_ENGINE_TOKEN: "dev" }, /FOUNDRY_ENGINE_TOKEN: must be at least 16 characters/],
+		[{ FOUNDRY_ENGINE_ENDPOINT: "http://127.0.0.1:1" }, /FOUNDRY_ENGINE_TOKEN .*is required with FOUNDRY_ENGINE_ENDPOINT/],
 	])("refuses to start with %o", async (env, message) => {
 		const { code, stderr } = await runWithEnv(env);
 		expect(code).toBe(78);
