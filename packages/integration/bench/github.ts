@@ -182,7 +182,7 @@ async function main() {
 		// First sync: octocat's organization refresh makes him the first member, which starts it.
 		const pid = backend.process.pid;
 		const [rssBefore, hwmBefore] = [memMb(pid, "VmRSS"), memMb(pid, "VmHWM")];
-		const actorsBefore = await actorCount(backend.enginePort, "task");
+		const actorsBefore = await actorCount(backend.engine(), "task");
 		const requests0 = (await acme.github.status()).requests;
 		const t0 = Date.now();
 		await acme.me.refreshOrganizations();
@@ -200,7 +200,7 @@ async function main() {
 		const hwmSync = memMb(pid, "VmHWM");
 		const synced = prTasks();
 		const distinctSynced = new Set(synced.map((t) => `${t.repoId}:${t.branch}`)).size;
-		const actorsAfterSync = await actorCount(backend.enginePort, "task");
+		const actorsAfterSync = await actorCount(backend.engine(), "task");
 		const requests1 = first.requests - requests0;
 		const [installs, members] = [world.installations.length, world.orgs.find((o) => o.login === ORG)?.members.length ?? 1];
 		const minPages = pages(installs) + pages(REPOS) + REPOS * pages(PULLS) + pages(members);
@@ -279,7 +279,7 @@ async function main() {
 		row("duplicate tasks", String(duplicateTasks), mustBe("duplicate tasks", duplicateTasks, 0));
 		const twice = times.filter((n) => n > 1).length;
 		row("deliveries processed > once (log)", String(twice), `${mustBe("deliveries processed more than once", twice, 0)}; ${times.filter((n) => n > 0).length}/${WEBHOOKS} processed`);
-		row("peak RSS backend at end", mb(memMb(pid, "VmHWM")), `engine peak ${mb(memMb(backend.enginePid(), "VmHWM"))}; task actors ${await actorCount(backend.enginePort, "task")}`);
+		row("peak RSS backend at end", mb(memMb(pid, "VmHWM")), `engine peak ${mb(memMb(backend.enginePid(), "VmHWM"))}; task actors ${await actorCount(backend.engine(), "task")}`);
 		const problems = logProblems(backend.output());
 		console.log(`\nbackend warnings/errors: ${problems.size === 0 ? "none" : ""}`);
 		for (const [msg, n] of problems) console.log(`  ${String(n).padStart(5)} × ${msg.slice(0, 200)}`);

@@ -40,6 +40,6 @@ describe("sync durability", () => {
 		expect(crashRepos.size).toBe(16);
 		expect(crashTasks).toHaveLength(16 * 5);
 		expect(new Set(crashTasks.map((t) => `${t.repoId}:${t.branch}`)).size).toBe(16 * 5);
-		expect(await actorCount(second.enginePort, "task")).toBe(0);
+		expect(await actorCount(second.engine(), "task")).toBe(0);
 	}, 240_000);
 });

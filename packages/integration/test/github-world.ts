@@ -56,12 +56,13 @@ export async function buildWorld(sim: RunningSim, opts: { owner: string; repos: 
 }
 
 /** How many actors of a kind exist in the backend's engine (the engine's own API). */
-export async function actorCount(enginePort: number, name: string): Promise<number> {
+/** Actors of a kind, asked of the engine the way only the backend can (loopback, admin token). */
+export async function actorCount(engine: { url: string; token: string }, name: string): Promise<number> {
 	let cursor: string | null = null;
 	let total = 0;
 	do {
-		const url: string = `http://127.0.0.1:${enginePort}/actors?namespace=default&name=${name}${cursor ? `&cursor=${cursor}` : ""}`;
-		const res = await fetch(url, { headers: { authorization: "Bearer dev" } });
+		const url: string = `${engine.url}/actors?namespace=default&name=${name}${cursor ? `&cursor=${cursor}` : ""}`;
+		const res = await fetch(url, { headers: { authorization: `Bearer ${engine.token}` } });
 		const body = (await res.json()) as { actors: unknown[]; pagination: { cursor: string | null } };
 		total += body.actors.length;
 		cursor = body.pagination.cursor;

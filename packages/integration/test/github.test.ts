@@ -90,12 +90,12 @@ describe("pull requests as tasks", () => {
 		await createRepo(backend.sim, "acme", "prs", ["feature/shiny"]);
 		await client.github.sync();
 		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/prs") ? true : undefined), 30_000);
-		const tasksBefore = await actorCount(backend.enginePort, "task");
+		const tasksBefore = await actorCount(backend.engine(), "task");
 		const number = await openPull(gh, "acme", "prs", "feature/shiny", "Make it shiny");
 		const task = await eventually(async () => (await snapshot()).tasks.find((t) => t.prNumber === number && t.branch === "feature/shiny"));
 		expect(task).toMatchObject({ title: "Make it shiny", prState: "open", status: "idle", ownerLogin: "octocat" });
 		expect(task.prUrl).toMatch(/acme\/prs\/pull\//);
-		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore);
+		expect(await actorCount(backend.engine(), "task")).toBe(tasksBefore);
 
 		await gh.rest.pulls.merge({ owner: "acme", repo: "prs", pull_number: number });
 		const archived = await eventually(async () => {
@@ -111,7 +111,7 @@ describe("pull requests as tasks", () => {
 		// The first time anyone acts on it, the task actor starts from the index row.
 		const opened = await client.tasks.get(task.id);
 		expect(opened).toMatchObject({ id: task.id, branch: "feature/shiny", title: "Make it shiny" });
-		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore + 1);
+		expect(await actorCount(backend.engine(), "task")).toBe(tasksBefore + 1);
 	});
 });
 
@@ -125,7 +125,7 @@ describe("virtual tasks and GitHub activity", () => {
 		await createRepo(backend.sim, "acme", "pending", ["feature/pending"]);
 		await client.github.sync();
 		await eventually(async () => ((await snapshot()).repos.some((r) => r.name === "acme/pending") ? true : undefined), 30_000);
-		const tasksBefore = await actorCount(backend.enginePort, "task");
+		const tasksBefore = await actorCount(backend.engine(), "task");
 		const number = await openPull(author, "acme", "pending", "feature/pending", "Pending work");
 		const task = await eventually(async () => (await snapshot()).tasks.find((t) => t.prNumber === number && t.branch === "feature/pending"));
 		expect(task.ownerLogin).toBe("hubot");
@@ -148,7 +148,7 @@ describe("virtual tasks and GitHub activity", () => {
 			return page.events.length > 0 ? page : undefined;
 		});
 		expect(audit.events[0]).toMatchObject({ payload: { branch: "feature/pending", headSha: head, pusher: "hubot", deleted: false } });
-		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore);
+		expect(await actorCount(backend.engine(), "task")).toBe(tasksBefore);
 
 		// Opening the task hands it the follow-ups that arrived while it was virtual — once.
 		const followUps = await client.tasks.followUps(task.id);
@@ -252,7 +252,7 @@ describe("tasks linked to PRs", () => {
 describe("full sync", () => {
 	it("mirrors 30 repositories × 20 open PRs across page boundaries with zero task actors; removals are swept", async () => {
 		await buildWorld(backend.sim, { owner: "acme", repos: 30, pulls: 20, prefix: "bulk", webhookUrl: `${backend.url}/v1/webhooks/github` });
-		const tasksBefore = await actorCount(backend.enginePort, "task");
+		const tasksBefore = await actorCount(backend.engine(), "task");
 		await client.github.sync();
 		const synced = await eventually(async () => {
 			const s = await snapshot();
@@ -261,7 +261,7 @@ describe("full sync", () => {
 		}, 120_000);
 		expect(synced.s.repos.filter((r) => r.name.startsWith("acme/bulk-"))).toHaveLength(30);
 		expect(new Set(synced.bulk.map((t) => `${t.repoId}:${t.branch}`)).size).toBe(600);
-		expect(await actorCount(backend.enginePort, "task")).toBe(tasksBefore);
+		expect(await actorCount(backend.engine(), "task")).toBe(tasksBefore);
 
 		// A deleted repository and a closed PR disappear on the next sync.
 		const gh = await octokitAs(backend.sim, "octocat");
