@@ -8,9 +8,10 @@ import { createSandboxProvider } from "./adapters/sandbox-agent.ts";
 import { billingApi as stripeApi } from "./adapters/stripe.ts";
 import { setupAuth } from "./auth/setup.ts";
 import type { Config } from "./config.ts";
-import { engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
+import { enginePorts, engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
 import { loadEngineToken } from "./engine/engine-token.ts";
 import { prepareEngineEnv, setRealEnv } from "./engine/runtime-env.ts";
+import { keepNoDelay } from "./engine/tcp-nodelay.ts";
 import { createApp } from "./http/app.ts";
 import type { GatewayDeps } from "./http/gateway.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
@@ -143,6 +144,9 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		throw err;
 	}
 
+	const noDelay = await keepNoDelay(enginePorts(config), log);
+	log.debug({ sockets: noDelay.apply() }, "TCP_NODELAY set on engine sockets");
+
 	let stopping: Promise<void> | null = null;
 	const stop = () => {
 		stopping ??= shutdown();
@@ -156,6 +160,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			log.debug({ step: name, ms: Math.round(performance.now() - started) }, "shutdown step done");
 		};
 		await step("http", () => server.stop(true));
+		noDelay.stop();
 		await step("auth", () => authSetup.dispose());
 		// Actors finish their current step; one stuck on a peer that is already gone (a GitHub sync
 		// mid-flight) must not hold the process: its workflow replays from the last step next start.

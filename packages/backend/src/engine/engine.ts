@@ -13,6 +13,13 @@ export function engineUrl(config: Config): string {
 	return `http://127.0.0.1:${config.engine.port}`;
 }
 
+/** Ports this process talks to the engine on (guard and api-peer), for socket options. */
+export function enginePorts(config: Config): number[] {
+	if (config.engine.mode === "local") return [config.engine.port, config.engine.port + 1];
+	const url = new URL(config.engine.endpoint);
+	return [Number(url.port || (url.protocol === "https:" ? 443 : 80))];
+}
+
 export function engineStoragePath(config: Config): string {
 	return join(config.dataDir, "engine");
 }
