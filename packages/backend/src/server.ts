@@ -9,6 +9,7 @@ import { billingApi as stripeApi } from "./adapters/stripe.ts";
 import { setupAuth } from "./auth/setup.ts";
 import type { Config } from "./config.ts";
 import { enginePorts, engineReachable, engineStoragePath, engineUrl, localEnginePid, stopProcess } from "./engine/engine.ts";
+import { lockDataDir } from "./engine/data-dir-lock.ts";
 import { loadEngineToken } from "./engine/engine-token.ts";
 import { prepareEngineEnv, setRealEnv } from "./engine/runtime-env.ts";
 import { keepNoDelay } from "./engine/tcp-nodelay.ts";
@@ -44,6 +45,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	const engine = engineUrl(config);
 	const storage = engineStoragePath(config);
 	mkdirSync(storage, { recursive: true });
+	const lock = await lockDataDir(config.dataDir, config.engine.mode === "local" ? storage : null, log);
 	await prepareEngineEnv(storage);
 	const engineToken = loadEngineToken(config.engine.token, config.dataDir, log);
 	// The embedded engine reads its admin token from the environment it inherits.
@@ -71,6 +73,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		resolve: (params) => authSetup.resolver.resolve(params, () => authSetup.client()),
 		inspectorToken: config.edge.inspectorToken,
 		limiter,
+		log: log.child({ component: "gateway" }),
 	};
 	const billingApi = stripeApi(config.billing);
 	const app = createApp({
@@ -141,6 +144,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		await registry.shutdown();
 		await sandboxProvider.stopAll();
 		await stopEngine();
+		lock.release();
 		throw err;
 	}
 
@@ -167,6 +171,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		await step("actors", () => bounded(registry.shutdown(), ACTOR_STOP_MS, () => log.warn({ ms: ACTOR_STOP_MS }, "actors did not stop in time; stopping the engine anyway")));
 		await step("sandboxes", () => sandboxProvider.stopAll());
 		await step("engine", () => stopEngine());
+		lock.release();
 		log.info("stopped");
 	}
 	return { url: `http://${config.host}:${server.port}`, stop };

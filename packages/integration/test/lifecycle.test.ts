@@ -37,6 +37,29 @@ describe("backend lifecycle", () => {
 		expect((await again.tasks.list()).map((t) => t.id)).toContain(next.id);
 	});
 
+	it("after a kill -9 the next backend stops the engine left behind and serves the data; a second live backend on the same data dir is refused", async () => {
+		const first = await fixture.start();
+		const repo = await first.client().repos.add("https://example.com/acme/after-crash");
+		const orphan = first.enginePid();
+		expect(orphan).not.toBeNull();
+		first.process.kill("SIGKILL");
+		await eventually(async () => (first.process.exitCode !== null || first.process.signalCode !== null ? true : undefined));
+		expect(processAlive(orphan!)).toBe(true); // the engine runs detached: it outlives a crash
+
+		const second = await fixture.start({ dataDir: first.dataDir, signIn: false });
+		expect(processAlive(orphan!)).toBe(false);
+		expect(second.enginePid()).not.toBe(orphan);
+		const again = second.clientFor(first.token, DEFAULT_ORG);
+		// The engine hands the dead runner's actors to the new one after it counts it lost (~15 s).
+		const ids = await eventually(async () => (await again.repos.list()).map((r) => r.id), 60_000);
+		expect(ids).toContain(repo.id);
+
+		// While the second runs, a third on the same data dir refuses to start (exit 78), naming it.
+		const third = fixture.start({ dataDir: first.dataDir, signIn: false, readyTimeoutMs: 20_000 });
+		await expect(third).rejects.toThrow(/exited with 78[\s\S]*another Foundry backend \(pid \d+\) is running/);
+		expect((await again.repos.list()).map((r) => r.id)).toContain(repo.id);
+	});
+
 	it("reports 503 from /v1/health when the engine is unreachable", async () => {
 		const backend = await fixture.start({ ownSim: true });
 		const ok = await fetch(`${backend.url}/v1/health`);

@@ -3,6 +3,7 @@
 // credentials for the engine itself (Authorization, rvt-token, x-rivet-token) are never forwarded.
 import { FoundryError, HTTP_PATH, HTTP_STATUS_BY_CODE, type Principal } from "@foundry/shared";
 import { sameSecret } from "../auth/credentials.ts";
+import type { Logger } from "pino";
 import { authorizeGateway, type GatewayTarget, parseGatewayRequest } from "./gateway-policy.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
@@ -16,6 +17,7 @@ export interface GatewayDeps {
 	/** Operator access to RivetKit's inspector through the public port; null: never forwarded. */
 	inspectorToken: string | null;
 	limiter: RateLimiter;
+	log: Logger;
 }
 
 export const INSPECTOR_HEADER = "x-foundry-inspector-token";
@@ -53,7 +55,7 @@ export async function admitGatewayRequest(deps: GatewayDeps, req: Request, param
 		}
 		return { target, refusal: null };
 	}
-	const principal = await deps.resolve(params);
+	const principal = await resolveOrUpstream(deps, params);
 	if (principal.kind === "anonymous") deps.limiter.take("gatewayAnonymous", client);
 	try {
 		authorizeGateway(target, principal);
@@ -61,6 +63,16 @@ export async function admitGatewayRequest(deps: GatewayDeps, req: Request, param
 	} catch (err) {
 		if (err instanceof FoundryError) return { target, refusal: err };
 		throw err;
+	}
+}
+
+/** Resolution asks the auth index (an actor): when the engine cannot answer, say so, typed. */
+async function resolveOrUpstream(deps: GatewayDeps, params: unknown): Promise<Principal> {
+	try {
+		return await deps.resolve(params);
+	} catch (err) {
+		deps.log.warn({ err }, "could not resolve a gateway caller's credentials");
+		throw new FoundryError("UPSTREAM_FAILED", "could not check your credentials right now (the engine did not answer); retry shortly");
 	}
 }
 

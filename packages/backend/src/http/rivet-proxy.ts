@@ -2,7 +2,8 @@
 // the engine with the prefix stripped; WebSocket upgrades are bridged socket-to-socket (websocket.ts).
 import type { Context } from "hono";
 import type { AppEnv } from "./app.ts";
-import { admitGatewayRequest, ENGINE_ONLY_HEADERS, type GatewayDeps, rivetErrorResponse, upstreamUrl } from "./gateway.ts";
+import { FoundryError } from "@foundry/shared";
+import { type Admitted, admitGatewayRequest, ENGINE_ONLY_HEADERS, type GatewayDeps, rivetErrorResponse, upstreamUrl } from "./gateway.ts";
 import { httpConnParams, withCookieParams } from "./session-params.ts";
 
 const HOP_BY_HOP = ["host", "connection", "keep-alive", "transfer-encoding", "upgrade", "content-length"];
@@ -12,7 +13,15 @@ export function rivetHttpProxy(deps: GatewayDeps, clientAddress: (c: Context<App
 		const headers = new Headers(c.req.raw.headers);
 		for (const h of HOP_BY_HOP) headers.delete(h);
 		withCookieParams(headers, deps.authSecret);
-		const { target, refusal } = await admitGatewayRequest(deps, c.req.raw, httpConnParams(headers), clientAddress(c), false);
+		let admitted: Admitted;
+		try {
+			admitted = await admitGatewayRequest(deps, c.req.raw, httpConnParams(headers), clientAddress(c), false);
+		} catch (err) {
+			// Not-found routes keep Foundry's HTTP error shape; the rest speak RivetKit's to the client.
+			if (err instanceof FoundryError && err.code === "UPSTREAM_FAILED") return rivetErrorResponse(err);
+			throw err;
+		}
+		const { target, refusal } = admitted;
 		if (refusal) return rivetErrorResponse(refusal);
 		for (const h of ENGINE_ONLY_HEADERS) {
 			// The inspector authenticates with the actor's own inspector token in Authorization.
