@@ -15,8 +15,8 @@ describe("loadConfig", () => {
 	});
 
 	it("switches to an external engine by configuration alone", () => {
-		const config = loadConfig({ FOUNDRY_ENGINE_ENDPOINT: "https://engine.internal:6420", FOUNDRY_ENGINE_TOKEN: "t0k" });
-		expect(config.engine).toEqual({ mode: "external", endpoint: "https://engine.internal:6420", token: "t0k", namespace: "default" });
+		const config = loadConfig({ FOUNDRY_ENGINE_ENDPOINT: "https://engine.internal:6420", FOUNDRY_ENGINE_TOKEN: "t0k-long-enough-secret" });
+		expect(config.engine).toEqual({ mode: "external", endpoint: "https://engine.internal:6420", token: "t0k-long-enough-secret", namespace: "default" });
 	});
 
 	it.each([
