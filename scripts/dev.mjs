@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm dev`: the GitHub simulator (demo world), the Stripe simulator and the backend with the
 // embedded engine, wired together. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -18,6 +18,21 @@ if (!bun) {
 
 // Without real agent credentials, sessions use the scripted test agent (deterministic, offline).
 const scripted = process.env.FOUNDRY_SCRIPTED_AGENT || (process.env.ANTHROPIC_API_KEY || process.env.OPENAI_API_KEY ? "false" : "true");
+// Sandboxes are isolated with bubblewrap by default and the backend refuses to start without it.
+// A fresh machine should still run with two commands: without a working bwrap (and unless the
+// variable is set) run them unisolated, and say so loudly.
+let isolation = process.env.FOUNDRY_SANDBOX_ISOLATION;
+if (!isolation) {
+	const probe = spawnSync("bwrap", ["--unshare-all", "--share-net", "--unshare-user", "--uid", "1000", "--gid", "1000", "--ro-bind", "/", "/", "true"], { encoding: "utf8" });
+	if (probe.error || probe.status !== 0) {
+		isolation = "none";
+		const why = probe.error ? "bwrap is not installed" : `bwrap cannot create a sandbox here (${probe.stderr.trim()})`;
+		const bar = "!".repeat(100);
+		console.error(`${bar}\nfoundry dev: WARNING: ${why}.\nfoundry dev: agents run WITHOUT isolation (FOUNDRY_SANDBOX_ISOLATION=none): they can read the data dir, its secrets and other sandboxes.\nfoundry dev: install bubblewrap (apt-get install -y bubblewrap) and restart to isolate them.\n${bar}`);
+	} else {
+		isolation = "bwrap";
+	}
+}
 const dataDir = process.env.FOUNDRY_DATA_DIR || join(process.env.XDG_DATA_HOME || join(homedir(), ".local/share"), "foundry");
 const simPort = process.env.FOUNDRY_GITHUB_SIM_PORT || "7790";
 const simUrl = `http://127.0.0.1:${simPort}`;
@@ -80,6 +95,7 @@ try {
 		FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 		FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 		FOUNDRY_SCRIPTED_AGENT: scripted,
+		FOUNDRY_SANDBOX_ISOLATION: isolation,
 		// Billing against the local Stripe simulator (checkout pages have Pay / Decline buttons).
 		FOUNDRY_STRIPE_API_URL: stripeUrl,
 		FOUNDRY_STRIPE_SECRET_KEY: "sk_test_foundry_dev",

@@ -29,6 +29,7 @@ describe("loadConfig", () => {
 		[{ FOUNDRY_AUTH_SECRET: "short" }, "FOUNDRY_AUTH_SECRET"],
 		[{ FOUNDRY_PUBLIC_URL: "not a url" }, "FOUNDRY_PUBLIC_URL"],
 		[{ FOUNDRY_AUTH_CACHE_MS: "-1" }, "FOUNDRY_AUTH_CACHE_MS"],
+		[{ FOUNDRY_SANDBOX_ISOLATION: "chroot" }, "FOUNDRY_SANDBOX_ISOLATION"],
 	])("rejects %o naming the variable", (env, name) => {
 		expect(() => loadConfig(env)).toThrow(ConfigError);
 		expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${name}: `));
@@ -61,5 +62,11 @@ describe("loadConfig", () => {
 		expect(config.auth.trustedOrigins).toEqual(["https://app.example.com", "https://x.example.com"]);
 		expect(loadConfig({}).publicUrl).toBe("http://127.0.0.1:7741");
 		expect(() => loadConfig({ FOUNDRY_GITHUB_CLIENT_ID: "Iv1.abc" })).toThrow(/must be set together/);
+	});
+
+	it("isolates local sandboxes with bubblewrap unless told otherwise; the data dir is what they must never see", () => {
+		expect(loadConfig({ FOUNDRY_DATA_DIR: "/data" }).sandbox).toMatchObject({ isolation: "bwrap", dataDir: "/data", dir: "/data/sandboxes" });
+		expect(loadConfig({ FOUNDRY_SANDBOX_ISOLATION: "none" }).sandbox.isolation).toBe("none");
+		expect(() => loadConfig({ FOUNDRY_SANDBOX_ISOLATION: "chroot" })).toThrow(/FOUNDRY_SANDBOX_ISOLATION: must be bwrap or none/);
 	});
 });

@@ -60,6 +60,9 @@ const envSchema = z.object({
 	// Sandboxes (step 5): where agents run. local = one sandbox-agent server process per sandbox.
 	FOUNDRY_SANDBOX_PROVIDER: z.enum(["local", "docker", "e2b", "daytona"], { error: "must be local, docker, e2b or daytona" }).default("local"),
 	FOUNDRY_SANDBOX_DIR: optionalText,
+	// Local sandboxes run in a bubblewrap namespace (bwrap, the default; the backend refuses to
+	// start without it) or as plain processes of the backend's user (none: trusted agents only).
+	FOUNDRY_SANDBOX_ISOLATION: z.enum(["bwrap", "none"], { error: "must be bwrap or none" }).default("bwrap"),
 	FOUNDRY_SANDBOX_DOCKER_IMAGE: optionalText,
 	// An idle sandbox (no turn running) is paused after this long and resumed on next use; 0: never.
 	FOUNDRY_SANDBOX_IDLE_PAUSE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(600_000),
@@ -117,6 +120,10 @@ export interface SandboxConfig {
 	provider: "local" | "docker" | "e2b" | "daytona";
 	/** Working directories of local sandboxes. */
 	dir: string;
+	/** How local sandboxes are isolated from the host and each other (sandbox-isolation.ts). */
+	isolation: "bwrap" | "none";
+	/** The backend's data dir: never visible inside an isolated sandbox. */
+	dataDir: string;
 	dockerImage: string | undefined;
 	/** Upper bound of any single call into sandbox-agent (health, session open, git). */
 	timeoutMs: number;
@@ -237,6 +244,8 @@ function sandboxConfig(e: z.infer<typeof envSchema>, env: Record<string, string 
 	return {
 		provider: e.FOUNDRY_SANDBOX_PROVIDER,
 		dir: e.FOUNDRY_SANDBOX_DIR ?? join(dataDir, "sandboxes"),
+		isolation: e.FOUNDRY_SANDBOX_ISOLATION,
+		dataDir,
 		dockerImage: e.FOUNDRY_SANDBOX_DOCKER_IMAGE,
 		timeoutMs: e.FOUNDRY_SANDBOX_TIMEOUT_MS,
 		idlePauseMs: e.FOUNDRY_SANDBOX_IDLE_PAUSE_MS,

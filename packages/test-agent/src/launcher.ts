@@ -1,7 +1,7 @@
 // Installs the `pi-acp` launcher sandbox-agent finds on its PATH (agent id `pi`, tech guide 4.2).
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Agent id to pass to `createSession({ agent })`. */
@@ -69,4 +69,36 @@ export function installLauncher(binDir: string): string {
 	writeFileSync(launcher, script);
 	chmodSync(launcher, 0o755);
 	return launcher;
+}
+
+/** This package's directory (the launcher cds into its src/). */
+const PACKAGE_DIR = dirname(dirname(AGENT_ENTRY));
+
+/** The directory a dependency resolves to from this package (node's lookup: up the node_modules chain). */
+function dependencyDir(name: string): string {
+	for (let dir = PACKAGE_DIR; ; dir = dirname(dir)) {
+		const candidate = join(dir, "node_modules", name);
+		if (existsSync(candidate)) return realpathSync(candidate);
+		if (dirname(dir) === dir) throw new Error(`${name} is not installed for ${PACKAGE_DIR}; run pnpm install`);
+	}
+}
+
+/** `/repo/node_modules` for `/repo/node_modules/.pnpm/x/node_modules/x`: the tree holding the file. */
+function nodeModulesRoot(path: string): string {
+	const marker = `${sep}node_modules${sep}`;
+	const at = path.indexOf(marker);
+	return at === -1 ? dirname(path) : path.slice(0, at + marker.length - 1);
+}
+
+/**
+ * The directories the launcher and the agent read, for a sandbox that binds only what it needs:
+ * this package and the node_modules tree(s) holding bun and the agent's dependencies (pnpm links
+ * them from the workspace's store). Real paths, most general first, none inside another.
+ */
+export function launcherReadPaths(): string[] {
+	const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+	const files = [realpathSync(resolveBunBinary()), ...Object.keys(pkg.dependencies ?? {}).map(dependencyDir)];
+	const candidates = [realpathSync(PACKAGE_DIR), ...files.map(nodeModulesRoot)].sort((a, b) => a.length - b.length);
+	const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}${sep}`);
+	return candidates.filter((path, i) => !candidates.slice(0, i).some((earlier) => within(path, earlier)));
 }

@@ -19,6 +19,11 @@ export const COMMANDS: readonly CommandHelp[] = [
 	{ name: "tool", usage: "tool <name>", description: "emit a tool_call and its completed tool_call_update" },
 	{ name: "fail", usage: "fail <message...>", description: "fail the prompt request with a JSON-RPC error carrying the message" },
 	{ name: "sleep", usage: "sleep <ms>", description: "wait ms (cancellable)" },
+	// Hostile on purpose: what an untrusted agent would try. Paths are not confined to the cwd, so
+	// tests can prove the sandbox (not the agent) stops them.
+	{ name: "read", usage: "read <path>", description: "reply with the file's content (capped), or `read failed: <error>`; relative to the cwd, any path allowed" },
+	{ name: "list", usage: "list <path>", description: "reply `listed <path>: <JSON array of entry names>`, or `list failed: <error>`; any path allowed" },
+	{ name: "run", usage: "run <shell line...>", description: "`sh -c <line>` in the cwd; replies `exit <code>` then `--- stdout` / `--- stderr` (each capped)" },
 ];
 
 export type Command =
@@ -31,6 +36,9 @@ export type Command =
 	| { kind: "tool"; name: string }
 	| { kind: "fail"; message: string }
 	| { kind: "sleep"; ms: number }
+	| { kind: "read"; path: string }
+	| { kind: "list"; path: string }
+	| { kind: "run"; line: string }
 	| { kind: "echo"; line: string };
 
 /** A known command with missing or invalid arguments. */
@@ -80,6 +88,14 @@ export function parseLine(line: string): Command {
 		case "fail":
 			if (rest.trim().length === 0) bad();
 			return { kind: "fail", message: rest.trim() };
+		case "read":
+		case "list":
+			// The whole rest is the path: a hostile path may contain spaces.
+			if (rest.trim().length === 0) bad();
+			return { kind: name, path: rest.trim() };
+		case "run":
+			if (rest.trim().length === 0) bad();
+			return { kind: "run", line: rest.trim() };
 		case "slow": {
 			const n = count.safeParse(first);
 			const ms = millis.safeParse(others[0] ?? "200");

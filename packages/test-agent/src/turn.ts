@@ -9,6 +9,7 @@ import type {
 	StopReason,
 } from "@agentclientprotocol/sdk";
 import { commitAll, GitError } from "./git.ts";
+import { listReply, readReply, runReply } from "./hostile.ts";
 import type { Command } from "./script.ts";
 
 /**
@@ -149,6 +150,15 @@ async function runCommand(ctx: TurnContext, command: Command): Promise<boolean> 
 			throw new RequestError(SCRIPT_ERROR_CODE, command.message, { command: "fail" });
 		case "sleep":
 			return sleep(command.ms, ctx.signal);
+		case "read":
+			await say(ctx, await readReply(ctx.cwd, command.path));
+			return true;
+		case "list":
+			await say(ctx, await listReply(ctx.cwd, command.path));
+			return true;
+		case "run":
+			await say(ctx, await runReply(ctx.cwd, command.line, ctx.signal));
+			return !ctx.signal.aborted;
 		case "echo":
 			await say(ctx, `echo: ${command.line}`);
 			return true;

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { AGENT_ENTRY, installLauncher, resolveBunBinary } from "../src/index.ts";
+import { AGENT_ENTRY, installLauncher, launcherReadPaths, resolveBunBinary } from "../src/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "foundry-test-agent-bin-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,5 +27,20 @@ describe("installLauncher", () => {
 			id: 1,
 			result: { protocolVersion: 1, agentCapabilities: { loadSession: false }, agentInfo: { name: "foundry-test-agent" } },
 		});
+	});
+
+	it("needs nothing but launcherReadPaths() and the toolchain: it starts in a namespace that binds only those", () => {
+		const launcher = installLauncher(join(dir, "bin"));
+		const paths = launcherReadPaths();
+		expect(paths).toContain(realpathSync(dirname(dirname(AGENT_ENTRY))));
+		expect(paths.some((p) => realpathSync(resolveBunBinary()).startsWith(`${p}/`))).toBe(true);
+		const binds = [...["/usr", "/bin", "/lib", "/lib64"].flatMap((p) => ["--ro-bind-try", p, p]), ...[...paths, join(dir, "bin")].flatMap((p) => ["--ro-bind", p, p])];
+		const request = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: 1 } };
+		const out = execFileSync("bwrap", ["--unshare-all", "--die-with-parent", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", ...binds, "--clearenv", launcher], {
+			input: `${JSON.stringify(request)}\n`,
+			encoding: "utf8",
+			timeout: 10_000,
+		});
+		expect(JSON.parse(out.trim())).toMatchObject({ id: 1, result: { protocolVersion: 1 } });
 	});
 });

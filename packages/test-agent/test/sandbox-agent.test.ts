@@ -1,7 +1,7 @@
 // The scripted agent under the real sandbox-agent 0.4.2 server (agent id `pi`).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { AcpRpcError, type SessionPermissionRequest } from "sandbox-agent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCRIPT_ERROR_CODE } from "../src/index.ts";
@@ -148,6 +148,28 @@ describe("scripted agent under sandbox-agent", () => {
 		await expect(failed).rejects.toMatchObject({ code: SCRIPT_ERROR_CODE, message: expect.stringContaining("nothing to commit") });
 		await waitTexts(1);
 		expect(texts()).toEqual([expect.stringContaining("nothing to commit")]);
+	});
+
+	it("`read` and `list` reply with what they found or the error, for any path, relative to the cwd", async () => {
+		const { cwd, session, texts, waitTexts } = await newSession();
+		writeFileSync(join(cwd, "mine.txt"), "my content\n");
+		writeFileSync(join(dirname(cwd), "outside.txt"), "outside\n");
+		await within(10_000, session.prompt(text(`read mine.txt\nread ../outside.txt\nread nope.txt\nlist .\nlist /no/such/dir`)), "prompt");
+		await waitTexts(5);
+		const [mine, outside, missing, listed, unlisted] = texts();
+		expect([mine, outside]).toEqual(["my content\n", "outside\n"]);
+		expect(missing).toMatch(/^read failed: ENOENT: no such file or directory/);
+		expect(listed).toBe('listed .: [".git","mine.txt"]');
+		expect(unlisted).toMatch(/^list failed: ENOENT/);
+	});
+
+	it("`run` runs a shell line in the cwd and replies with its exit code and capped output", async () => {
+		const { cwd, session, texts, waitTexts } = await newSession();
+		await within(10_000, session.prompt(text("run pwd; echo oops >&2; exit 3\nrun head -c 100000 /dev/zero | tr '\\0' x")), "prompt");
+		await waitTexts(2);
+		const [first, big] = texts();
+		expect(first).toBe(`exit 3\n--- stdout\n${cwd}\n\n--- stderr\noops\n`);
+		expect(big).toMatch(/^exit 0\n--- stdout\nx{16384}… \(83616 more bytes\)\n--- stderr\n$/);
 	});
 
 	it("a malformed known command is an invalid-params error", async () => {

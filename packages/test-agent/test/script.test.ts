@@ -15,6 +15,9 @@ describe("script parsing", () => {
 			"tool grep",
 			"fail no luck",
 			"sleep 50",
+			"read /proc/1/environ",
+			"list ../other sandbox",
+			"run cat /etc/shadow | head -1",
 			"what is this",
 		].join("\r\n");
 		expect(parseScript(script)).toEqual([
@@ -28,11 +31,14 @@ describe("script parsing", () => {
 			{ kind: "tool", name: "grep" },
 			{ kind: "fail", message: "no luck" },
 			{ kind: "sleep", ms: 50 },
+			{ kind: "read", path: "/proc/1/environ" },
+			{ kind: "list", path: "../other sandbox" },
+			{ kind: "run", line: "cat /etc/shadow | head -1" },
 			{ kind: "echo", line: "what is this" },
 		]);
 	});
 
-	it.each(["write onlypath", "delete", "delete a b", "commit", "slow", "slow x", "slow 2 1.5", "slow -1", "sleep", "tool", "tool a b", "ask", "fail"])(
+	it.each(["write onlypath", "delete", "delete a b", "commit", "slow", "slow x", "slow 2 1.5", "slow -1", "sleep", "tool", "tool a b", "ask", "fail", "read", "list", "run"])(
 		"rejects `%s` with its usage",
 		(line) => {
 			expect(() => parseLine(line)).toThrow(ScriptSyntaxError);
@@ -40,6 +46,6 @@ describe("script parsing", () => {
 	);
 
 	it("documents every command it parses", () => {
-		expect(COMMANDS.map((c) => c.name)).toEqual(["write", "append", "delete", "commit", "slow", "ask", "tool", "fail", "sleep"]);
+		expect(COMMANDS.map((c) => c.name)).toEqual(["write", "append", "delete", "commit", "slow", "ask", "tool", "fail", "sleep", "read", "list", "run"]);
 	});
 });

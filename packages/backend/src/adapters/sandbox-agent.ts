@@ -1,17 +1,16 @@
-// The one module that talks to sandbox-agent: providers (local processes by default; docker, e2b
-// and daytona through the SDK's own providers), connections with health deadlines, and a timeout
-// on every call (an agent that is not installed makes createSession hang forever offline).
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
+// The one module that talks to sandbox-agent: providers (local processes by default, isolated with
+// bubblewrap — sandbox-isolation.ts, processes in sandbox-process.ts; docker, e2b and daytona
+// through the SDK's own providers), connections with health deadlines, and a timeout on every call
+// (an agent that is not installed makes createSession hang forever offline).
+import { mkdirSync, realpathSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type AgentInfo, FoundryError } from "@foundry/shared";
-import { installLauncher } from "@foundry/test-agent";
+import { installLauncher, launcherReadPaths } from "@foundry/test-agent";
 import type { Logger } from "pino";
 import { InMemorySessionPersistDriver, SandboxAgent, type SessionPersistDriver } from "sandbox-agent";
 import { ConfigError, type SandboxConfig } from "../config.ts";
+import { type Bind, bwrapArgs, ISOLATED_PATH, requireBwrap } from "./sandbox-isolation.ts";
+import { healthy, localServers, serverBinary } from "./sandbox-process.ts";
 
 /** Where a sandbox is and how to reach it; persisted by the sandbox actor (token encrypted). */
 export interface SandboxHandle {
@@ -27,9 +26,17 @@ export interface SandboxHandle {
 	root: string;
 }
 
+export interface CreateOptions {
+	/**
+	 * More host paths visible inside at the same path: absolute real paths (no symlinks), never in
+	 * the data dir. Local provider only; a no-op without isolation (the sandbox sees everything).
+	 */
+	binds?: Bind[];
+}
+
 export interface SandboxProvider {
 	readonly name: SandboxConfig["provider"];
-	create(sandboxId: string): Promise<SandboxHandle>;
+	create(sandboxId: string, opts?: CreateOptions): Promise<SandboxHandle>;
 	/** Connects an SDK object (sessions' events go to `persist`). Fails fast when the sandbox is gone. */
 	connect(handle: SandboxHandle, persist: SessionPersistDriver): Promise<SandboxAgent>;
 	alive(handle: SandboxHandle): Promise<boolean>;
@@ -61,105 +68,66 @@ export function sandboxError(err: unknown, what: string): FoundryError {
 	return new FoundryError("UPSTREAM_FAILED", `${what}: ${message}`);
 }
 
-function freePort(): Promise<number> {
-	return new Promise((done, fail) => {
-		const server = createServer();
-		server.once("error", fail);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
-		});
-	});
-}
-
-function serverBinary(): string {
-	const fromCli = createRequire(createRequire(import.meta.url).resolve("@sandbox-agent/cli/package.json"));
-	const pkg = `@sandbox-agent/cli-${process.platform}-${process.arch}`;
-	return join(dirname(fromCli.resolve(`${pkg}/package.json`)), "bin", "sandbox-agent");
-}
-
-async function healthy(baseUrl: string, token: string | null, ms: number): Promise<boolean> {
-	try {
-		const res = await fetch(`${baseUrl}/v1/health`, {
-			headers: token ? { authorization: `Bearer ${token}` } : {},
-			signal: AbortSignal.timeout(ms),
-		});
-		return res.ok;
-	} catch {
-		return false; // refused, reset or timed out: not reachable, which is the answer
-	}
-}
-
 /** Environment of a local sandbox: never the backend's own (it holds secrets), only what agents need. */
 function sandboxEnv(cfg: SandboxConfig, home: string, bin: string): Record<string, string> {
+	// Inside bwrap only the bound toolchain exists: the backend's PATH would name directories that are not there.
+	const path = cfg.isolation === "bwrap" ? ISOLATED_PATH : (process.env.PATH ?? "/usr/bin:/bin");
 	return {
 		HOME: home,
-		PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+		PATH: `${bin}:${path}`,
 		LANG: process.env.LANG ?? "C.UTF-8",
 		GIT_TERMINAL_PROMPT: "0",
 		...cfg.agentEnv,
 	};
 }
 
-/** One `sandbox-agent server` process per sandbox, in its own directory, port and token. */
-export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider {
-	const children = new Map<number, ChildProcess>();
-	const binary = serverBinary();
-	/** Signals the sandbox's whole process group (the server and the agents it started). */
-	const signal = (pid: number, sig: NodeJS.Signals): boolean => {
+/** Real path of a directory we own (created if missing), so bind and hide decisions compare like with like. */
+function realDir(dir: string): string {
+	mkdirSync(dir, { recursive: true, mode: 0o700 });
+	return realpathSync(dir);
+}
+
+/** Extra binds must name real paths: a symlink would let a harmless-looking path mount the data dir. */
+function realBinds(binds: readonly Bind[]): Bind[] {
+	return binds.map((bind) => {
+		let real: string;
 		try {
-			process.kill(-pid, sig);
-			return true;
-		} catch {
-			return false; // the group is gone
+			real = realpathSync(bind.path);
+		} catch (err) {
+			throw new FoundryError("INVALID_INPUT", `a sandbox bind must exist (${bind.path}: ${err instanceof Error ? err.message : String(err)})`);
 		}
-	};
-	const stop = async (pid: number) => {
-		const child = children.get(pid);
-		children.delete(pid);
-		signal(pid, "SIGCONT"); // a paused sandbox must run to exit
-		if (!signal(pid, "SIGTERM")) return; // already gone
-		const exited = child
-			? new Promise<void>((done) => (child.exitCode !== null ? done() : child.once("exit", () => done())))
-			: new Promise<void>((done) => setTimeout(done, 500));
-		await Promise.race([exited, new Promise<void>((done) => setTimeout(done, 3_000))]);
-		signal(pid, "SIGKILL"); // whatever is left of the group (normally nothing)
-	};
+		if (real !== bind.path) throw new FoundryError("INVALID_INPUT", `a sandbox bind must be a real path, not a symlink (${bind.path} is ${real})`);
+		return bind;
+	});
+}
+
+/**
+ * One `sandbox-agent server` process per sandbox, in its own directory, port and token; inside a
+ * bubblewrap namespace unless `bwrap` is null (FOUNDRY_SANDBOX_ISOLATION=none).
+ */
+export function localProvider(cfg: SandboxConfig, log: Logger, bwrap: string | null): SandboxProvider {
+	const servers = localServers(log);
+	const dir = realDir(cfg.dir);
+	const hidden = [realDir(cfg.dataDir), dir];
+	// The server binary's own directory and, for the scripted agent, its code and node_modules.
+	const readOnly = bwrap ? [dirname(realpathSync(serverBinary())), ...(cfg.scriptedAgent ? launcherReadPaths() : [])] : [];
+	const isolation = (root: string, env: Record<string, string>, binds: readonly Bind[]) =>
+		bwrap ? { bwrap, args: bwrapArgs({ root, env, readOnly, binds: realBinds(binds), hidden }) } : null;
 	return {
 		name: "local",
-		async create(sandboxId) {
-			const root = join(cfg.dir, `${sandboxId.replace(/[^A-Za-z0-9_-]/g, "_")}-${Date.now().toString(36)}`);
+		async create(sandboxId, opts) {
+			const root = join(dir, `${sandboxId.replace(/[^A-Za-z0-9_-]/g, "_")}-${Date.now().toString(36)}`);
 			const home = join(root, "home");
 			const bin = join(root, "bin");
+			const env = sandboxEnv(cfg, home, bin);
+			// Before anything is created: a refused bind leaves nothing behind. Without isolation the
+			// server sees the whole host already, so extra binds are meaningless there.
+			const options = isolation(root, env, opts?.binds ?? []);
 			mkdirSync(home, { recursive: true, mode: 0o700 });
 			mkdirSync(bin, { recursive: true });
 			if (cfg.scriptedAgent) installLauncher(bin);
-			const port = await freePort();
-			const token = randomBytes(24).toString("hex");
-			const out = openSync(join(root, "server.log"), "a", 0o600);
-			const child = spawn(binary, ["server", "--host", "127.0.0.1", "--port", String(port), "--token", token, "--no-telemetry"], {
-				cwd: root,
-				env: sandboxEnv(cfg, home, bin),
-				stdio: ["ignore", out, out],
-				// Its own process group: pause, resume and stop reach the agents it starts too.
-				detached: true,
-			});
-			if (!child.pid) throw new FoundryError("UPSTREAM_FAILED", "sandbox-agent server did not start");
-			const pid = child.pid;
-			children.set(pid, child);
-			child.once("exit", (code, signal) => {
-				children.delete(pid);
-				log.info({ sandboxId, pid, code, signal }, "sandbox-agent server exited");
-			});
-			const baseUrl = `http://127.0.0.1:${port}`;
-			const deadline = Date.now() + cfg.timeoutMs;
-			while (!(await healthy(baseUrl, token, 1_000))) {
-				if (child.exitCode !== null || Date.now() > deadline) {
-					await stop(pid);
-					throw new FoundryError("UPSTREAM_FAILED", `sandbox-agent server did not become healthy (see ${join(root, "server.log")})`);
-				}
-				await new Promise((r) => setTimeout(r, 100));
-			}
+			const server = await servers.start({ root, env, isolation: options, timeoutMs: cfg.timeoutMs });
+			const { pid, port, token, baseUrl } = server;
 			return { provider: "local", id: `local/127.0.0.1:${port}`, baseUrl, token, pid, port, root };
 		},
 		async connect(handle, persist) {
@@ -171,10 +139,10 @@ export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider 
 			);
 		},
 		async pause(handle) {
-			if (handle.pid && !signal(handle.pid, "SIGSTOP")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
+			if (handle.pid && !servers.signal(handle.pid, "SIGSTOP")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
 		},
 		async resume(handle) {
-			if (handle.pid && !signal(handle.pid, "SIGCONT")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
+			if (handle.pid && !servers.signal(handle.pid, "SIGCONT")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
 		},
 		async alive(handle) {
 			if (!handle.pid || !handle.baseUrl) return false;
@@ -186,13 +154,11 @@ export function localProvider(cfg: SandboxConfig, log: Logger): SandboxProvider 
 			return healthy(handle.baseUrl, handle.token, 2_000);
 		},
 		async destroy(handle) {
-			if (handle.pid) await stop(handle.pid);
+			if (handle.pid) await servers.stop(handle.pid);
 			// The directory holds the repository and the owner's git credentials.
 			rmSync(handle.root, { recursive: true, force: true });
 		},
-		async stopAll() {
-			await Promise.all([...children.keys()].map((pid) => stop(pid)));
-		},
+		stopAll: () => servers.stopAll(),
 	};
 }
 
@@ -219,6 +185,7 @@ export async function remoteProvider(cfg: SandboxConfig, name: RemoteName): Prom
 		SandboxAgent.start({ sandbox: factory(options), persist, ...(sandboxId ? { sandboxId } : {}) });
 	return {
 		name,
+		// Extra binds (CreateOptions) are host paths: a remote sandbox cannot see this machine, so they are ignored.
 		async create() {
 			const sdk = await withTimeout(start(undefined), Math.max(cfg.timeoutMs, 300_000), `${name} sandbox start`);
 			const id = sdk.sandboxId ?? "";
@@ -243,8 +210,12 @@ export async function remoteProvider(cfg: SandboxConfig, name: RemoteName): Prom
 	};
 }
 
+/** The configured provider. Local with bwrap isolation: refuses to start (ConfigError) when bwrap cannot sandbox here. */
 export async function createSandboxProvider(cfg: SandboxConfig, log: Logger): Promise<SandboxProvider> {
-	return cfg.provider === "local" ? localProvider(cfg, log) : remoteProvider(cfg, cfg.provider);
+	if (cfg.provider !== "local") return remoteProvider(cfg, cfg.provider);
+	if (cfg.isolation === "bwrap") return localProvider(cfg, log, await requireBwrap(process.env.PATH));
+	log.warn("FOUNDRY_SANDBOX_ISOLATION=none: agents run as the backend's user and can read its data dir, secrets and other sandboxes");
+	return localProvider(cfg, log, null);
 }
 
 interface CatalogOption {

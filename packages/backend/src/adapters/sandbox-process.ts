@@ -1,0 +1,143 @@
+// The `sandbox-agent server` processes of local sandboxes: spawned directly or inside bwrap, each
+// the leader of its own process group, so pause, resume and stop reach every agent it started.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { Writable } from "node:stream";
+import { FoundryError } from "@foundry/shared";
+import type { Logger } from "pino";
+
+export interface ServerSpec {
+	root: string;
+	/** The complete environment of the server (and so of its agents). */
+	env: Record<string, string>;
+	/** bwrap and its options; null runs the server as a plain child process. */
+	isolation: { bwrap: string; args: string[] } | null;
+	timeoutMs: number;
+}
+
+export interface StartedServer {
+	/** The process group leader: the server itself, or bwrap around it. */
+	pid: number;
+	port: number;
+	token: string;
+	baseUrl: string;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((done, fail) => {
+		const server = createServer();
+		server.once("error", fail);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no free port"))));
+		});
+	});
+}
+
+export function serverBinary(): string {
+	const fromCli = createRequire(createRequire(import.meta.url).resolve("@sandbox-agent/cli/package.json"));
+	const pkg = `@sandbox-agent/cli-${process.platform}-${process.arch}`;
+	return join(dirname(fromCli.resolve(`${pkg}/package.json`)), "bin", "sandbox-agent");
+}
+
+export async function healthy(baseUrl: string, token: string | null, ms: number): Promise<boolean> {
+	try {
+		const res = await fetch(`${baseUrl}/v1/health`, {
+			headers: token ? { authorization: `Bearer ${token}` } : {},
+			signal: AbortSignal.timeout(ms),
+		});
+		return res.ok;
+	} catch {
+		return false; // refused, reset or timed out: not reachable, which is the answer
+	}
+}
+
+/** Spawns the server; under bwrap its options go through fd 3, never argv (`ps` would show agent credentials). */
+function spawnServer(binary: string, spec: ServerSpec, serverArgs: string[], log: Logger): ChildProcess {
+	const out = openSync(join(spec.root, "server.log"), "a", 0o600);
+	try {
+		// detached: its own process group (and session, with no controlling terminal).
+		if (!spec.isolation) return spawn(binary, serverArgs, { cwd: spec.root, env: spec.env, stdio: ["ignore", out, out], detached: true });
+		const child = spawn(spec.isolation.bwrap, ["--args", "3", binary, ...serverArgs], {
+			cwd: spec.root,
+			env: {},
+			stdio: ["ignore", out, out, "pipe"],
+			detached: true,
+		});
+		const options = child.stdio[3];
+		if (!(options instanceof Writable)) throw new FoundryError("INTERNAL", "bwrap options pipe missing");
+		// bwrap then exits on incomplete options and the health wait fails the create; this says why.
+		options.on("error", (err) => log.warn({ err, root: spec.root }, "writing the bwrap options failed"));
+		options.end(Buffer.from(spec.isolation.args.map((a) => `${a}\0`).join("")));
+		return child;
+	} finally {
+		closeSync(out); // the child holds its own copy
+	}
+}
+
+export interface LocalServers {
+	start(spec: ServerSpec): Promise<StartedServer>;
+	/** Signals the whole group; false when it is gone. */
+	signal(pid: number, sig: NodeJS.Signals): boolean;
+	stop(pid: number): Promise<void>;
+	stopAll(): Promise<void>;
+}
+
+export function localServers(log: Logger): LocalServers {
+	const children = new Map<number, ChildProcess>();
+	const binary = serverBinary();
+	const signal = (pid: number, sig: NodeJS.Signals): boolean => {
+		try {
+			process.kill(-pid, sig);
+			return true;
+		} catch {
+			return false; // the group is gone
+		}
+	};
+	const stop = async (pid: number) => {
+		const child = children.get(pid);
+		children.delete(pid);
+		signal(pid, "SIGCONT"); // a paused sandbox must run to exit
+		if (!signal(pid, "SIGTERM")) return; // already gone
+		const exited = child
+			? new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once("exit", () => done())))
+			: new Promise<void>((done) => setTimeout(done, 500));
+		await Promise.race([exited, new Promise<void>((done) => setTimeout(done, 3_000))]);
+		signal(pid, "SIGKILL"); // whatever is left of the group (normally nothing)
+	};
+	return {
+		signal,
+		stop,
+		stopAll: async () => {
+			await Promise.all([...children.keys()].map((pid) => stop(pid)));
+		},
+		async start(spec) {
+			const port = await freePort();
+			const token = randomBytes(24).toString("hex");
+			const child = spawnServer(binary, spec, ["server", "--host", "127.0.0.1", "--port", String(port), "--token", token, "--no-telemetry"], log);
+			// A failed spawn emits "error" (unhandled, it would end the backend); the create fails below.
+			child.once("error", (err) => log.error({ err, root: spec.root }, "sandbox-agent server could not be spawned"));
+			if (!child.pid) throw new FoundryError("UPSTREAM_FAILED", "sandbox-agent server did not start");
+			const pid = child.pid;
+			children.set(pid, child);
+			child.once("exit", (code, sig) => {
+				children.delete(pid);
+				log.info({ root: spec.root, pid, code, signal: sig }, "sandbox-agent server exited");
+			});
+			const baseUrl = `http://127.0.0.1:${port}`;
+			const deadline = Date.now() + spec.timeoutMs;
+			while (!(await healthy(baseUrl, token, 1_000))) {
+				if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+					await stop(pid);
+					throw new FoundryError("UPSTREAM_FAILED", `sandbox-agent server did not become healthy (see ${join(spec.root, "server.log")})`);
+				}
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			return { pid, port, token, baseUrl };
+		},
+	};
+}
