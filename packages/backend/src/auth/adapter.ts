@@ -6,7 +6,7 @@ import { AUTH_INDEX_KEY, type ConnParams, userKey } from "@foundry/shared";
 import { createAdapterFactory } from "better-auth/adapters";
 import type { IndexEntry, IndexHit, IndexQuery, IndexRemoval } from "../actors/auth-index/entries.ts";
 import { retrying } from "../actors/shared/route-retry.ts";
-import { credentialHash } from "./credentials.ts";
+import { hashTokenWhere, sessionTokenHash, toStoredSession, withTokens } from "./session-token.ts";
 import { type FindOptions, pinned, type Row, type WhereClause } from "./where.ts";
 
 interface UserRecords {
@@ -109,7 +109,7 @@ export class AuthStore {
 		if (userId) return userId;
 		if (model === "session") {
 			const token = pinned(where, "token");
-			if (token) return hit({ kind: "session", tokenHash: credentialHash(token) });
+			if (token) return hit({ kind: "session", tokenHash: sessionTokenHash(token) });
 			const id = pinned(where, "id");
 			return id ? hit({ kind: "sessionId", sessionId: id }) : null;
 		}
@@ -130,7 +130,7 @@ export class AuthStore {
 		} else if (model === "session") {
 			await this.#index().put({
 				kind: "session",
-				tokenHash: credentialHash(String(row.token)),
+				tokenHash: sessionTokenHash(String(row.token)),
 				sessionId: String(row.id),
 				userId,
 				expiresAt: toMs(row.expiresAt),
@@ -155,32 +155,38 @@ export class AuthStore {
 		if (!USER_MODELS.has(model)) return this.#index().recordCreate({ model, data });
 		const userId = String(model === "user" ? data.id : data.userId);
 		if (model === "session") {
-			// Both at once: the token reaches the client only after both succeeded.
-			const [row] = await Promise.all([this.#user(userId).authCreate({ model, data }), this.#reindex(model, userId, data)]);
-			return row;
+			// Stored hashed (session-token.ts); Better Auth sets the cookie from the record returned
+			// here, so it gets the token. Both at once: the token reaches the client only after both.
+			const stored = toStoredSession(data);
+			const [row] = await Promise.all([this.#user(userId).authCreate({ model, data: stored }), this.#reindex(model, userId, stored)]);
+			return { ...row, token: data.token };
 		}
 		const row = await this.#user(userId).authCreate({ model, data });
 		await this.#reindex(model, userId, row);
 		return row;
 	}
 
-	async find(model: string, where: WhereClause[], opts: FindOptions = {}): Promise<Row[]> {
-		if (!USER_MODELS.has(model)) return this.#index().recordFind({ model, where, ...opts });
+	async find(model: string, query: WhereClause[], opts: FindOptions = {}): Promise<Row[]> {
+		if (!USER_MODELS.has(model)) return this.#index().recordFind({ model, where: query, ...opts });
+		const { where, tokens } = sessionWhere(model, query, false);
 		const userId = await this.#route(model, where);
-		return userId ? this.#user(userId).authFind({ model, where, ...opts }) : [];
+		return userId ? withTokens(await this.#user(userId).authFind({ model, where, ...opts }), tokens) : [];
 	}
 
-	async update(model: string, where: WhereClause[], update: Row): Promise<Row[]> {
-		if (!USER_MODELS.has(model)) return this.#index().recordUpdate({ model, where, update });
+	async update(model: string, query: WhereClause[], patch: Row): Promise<Row[]> {
+		if (!USER_MODELS.has(model)) return this.#index().recordUpdate({ model, where: query, update: patch });
+		const { where, tokens } = sessionWhere(model, query, true);
 		const userId = await this.#route(model, where);
 		if (!userId) return [];
+		const update = model === "session" ? toStoredSession(patch) : patch;
 		const rows = await this.#user(userId).authUpdate({ model, where, update });
 		for (const row of rows) await this.#reindex(model, userId, row);
-		return rows;
+		return withTokens(rows, tokens);
 	}
 
-	async delete(model: string, where: WhereClause[]): Promise<number> {
-		if (!USER_MODELS.has(model)) return (await this.#index().recordDelete({ model, where })).length;
+	async delete(model: string, query: WhereClause[]): Promise<number> {
+		if (!USER_MODELS.has(model)) return (await this.#index().recordDelete({ model, where: query })).length;
+		const { where } = sessionWhere(model, query, true);
 		const userId = await this.#route(model, where);
 		if (!userId) return 0;
 		const rows = await this.#user(userId).authDelete({ model, where });
@@ -197,6 +203,9 @@ export class AuthStore {
 		return rows.length;
 	}
 }
+
+const sessionWhere = (model: string, where: WhereClause[], acceptStored: boolean) =>
+	model === "session" ? hashTokenWhere(where, acceptStored) : { where, tokens: new Map<string, string>() };
 
 type Where = WhereClause[] | undefined;
 

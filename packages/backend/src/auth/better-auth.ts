@@ -3,11 +3,13 @@
 // and the device flow the CLI signs in with.
 import { HTTP_PATH } from "@foundry/shared";
 import { betterAuth } from "better-auth";
+import { createCookieGetter, parseCookies } from "better-auth/cookies";
 import { bearer, deviceAuthorization, genericOAuth } from "better-auth/plugins";
 import type { Logger } from "pino";
 import type { GithubUserApi } from "../adapters/github.ts";
 import type { Config } from "../config.ts";
 import { type AuthStore, actorAuthAdapter } from "./adapter.ts";
+import { unsignSessionCookie } from "./credentials.ts";
 
 export const CLI_CLIENT_ID = "foundry-cli";
 export const GITHUB_SCOPES = ["read:user", "user:email", "read:org", "repo"];
@@ -94,3 +96,27 @@ export function createAuth(o: AuthOptions) {
 }
 
 export type FoundryAuth = ReturnType<typeof createAuth>;
+
+/**
+ * The pre-auth cookie Better Auth sets on the browser that starts a sign-in and checks on the
+ * OAuth callback: `state`, signed with the auth secret (our configuration keeps the OAuth state in
+ * the database). Returns a check answering the cookie (`name=value`) when a request holds a genuine
+ * one for `state` (the browser that started this sign-in), else null. Anyone can send a cookie of
+ * that name; only Better Auth can sign one for a given state.
+ */
+export function preAuthCookieCheck(auth: FoundryAuth, secret: string): (cookies: ReadonlyMap<string, string>, state: string) => string | null {
+	const name = createCookieGetter(auth.options)("state").name;
+	return (cookies, state) => {
+		const value = cookies.get(name);
+		return value && unsignSessionCookie(value, secret) === state ? `${name}=${value}` : null;
+	};
+}
+
+/** The cookies a request carries (name → value, decoded), parsed the way Better Auth does. */
+export const requestCookies = (cookieHeader: string | null): Map<string, string> =>
+	cookieHeader ? parseCookies(cookieHeader) : new Map();
+
+/** Where Better Auth sends a browser whose OAuth callback failed (`?error=<code>` is appended). */
+export function authErrorUrl(auth: FoundryAuth): string {
+	return `${String(auth.options.baseURL)}${auth.options.basePath}/error`;
+}

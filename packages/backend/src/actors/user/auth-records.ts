@@ -1,7 +1,9 @@
 // Better Auth records that belong to this user (user, session, account), kept as JSON rows. The
-// adapter (auth/adapter.ts) routes here by user id and keeps the auth index in step.
+// adapter (auth/adapter.ts) routes here by user id, hashes session tokens (auth/session-token.ts)
+// and keeps the auth index in step.
 import { eq } from "drizzle-orm";
 import { type RecordQuery, RecordStore } from "../../auth/record-store.ts";
+import { upgradedLegacySessions } from "../../auth/session-token.ts";
 import type { Row, WhereClause } from "../../auth/where.ts";
 import type { UserDb } from "./database.ts";
 import { authRecords, profile } from "./schema.ts";
@@ -33,16 +35,33 @@ export async function createRecord(db: UserDb, userId: string, model: string, da
 	return row;
 }
 
+/**
+ * Sessions created before tokens were stored hashed hold the token itself: hash it in place the
+ * first time this user's sessions are read, so those sign-ins keep working (the adapter queries by
+ * the hash) and the token leaves the records. Cheap: a user has a handful of sessions.
+ */
+async function upgradeLegacySessions(db: UserDb, model: string): Promise<void> {
+	if (model !== "session") return;
+	for (const row of upgradedLegacySessions(await store(db).all("session"))) {
+		await store(db).update("session", [{ field: "id", value: row.id }], row);
+	}
+}
+
 export async function updateRecords(db: UserDb, userId: string, model: string, where: WhereClause[], patch: Row): Promise<Row[]> {
+	await upgradeLegacySessions(db, model);
 	const rows = await store(db).update(model, where, patch);
 	const first = rows[0];
 	if (model === "user" && first) await syncProfileFromUser(db, userId, first);
 	return rows;
 }
 
-export const findRecords = (db: UserDb, q: RecordQuery): Promise<Row[]> => store(db).find(q);
+export async function findRecords(db: UserDb, q: RecordQuery): Promise<Row[]> {
+	await upgradeLegacySessions(db, q.model);
+	return store(db).find(q);
+}
 
 export async function deleteRecords(db: UserDb, model: string, where: WhereClause[]): Promise<Row[]> {
+	await upgradeLegacySessions(db, model);
 	const rows = await store(db).delete(model, where);
 	if (model === "user" && rows.length > 0) await db.delete(profile).where(eq(profile.id, 1));
 	return rows;
