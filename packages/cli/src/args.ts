@@ -26,6 +26,8 @@ const OPTIONS = {
 	limit: { type: "string" },
 	cursor: { type: "string" },
 	token: { type: "string" },
+	"token-stdin": { type: "boolean" },
+	username: { type: "string" },
 	timeout: { type: "string" },
 	"expires-in-days": { type: "string" },
 	agent: { type: "string" },

@@ -11,4 +11,9 @@ process.exitCode = await run(process.argv.slice(2), {
 		process.once("SIGINT", cb);
 		return () => process.off("SIGINT", cb);
 	},
+	readStdin: async () => {
+		const chunks: Buffer[] = [];
+		for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+		return Buffer.concat(chunks).toString("utf8");
+	},
 });

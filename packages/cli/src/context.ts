@@ -12,6 +12,8 @@ export interface Io {
 	env: Record<string, string | undefined>;
 	/** Calls `cb` on Ctrl-C (SIGINT) instead of the default exit, until the returned function is called. */
 	onInterrupt?(cb: () => void): () => void;
+	/** All of standard input (for secrets that must not be on the command line, e.g. --token-stdin). */
+	readStdin?(): Promise<string>;
 }
 
 export class CliContext {

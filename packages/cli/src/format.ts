@@ -4,7 +4,7 @@ import type { ApiTokenInfo, AuditEvent, Membership, Repo, TaskRecord, TaskSummar
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
 export function formatRepo(r: Repo): string {
-	return `${r.id}  ${r.name.padEnd(30)}  ${r.url}`;
+	return `${r.id}  ${r.name.padEnd(30)}  ${r.url}${r.credentialSet ? "  (credential set)" : ""}`;
 }
 
 export function formatSummary(t: TaskSummary): string {

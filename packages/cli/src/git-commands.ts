@@ -49,7 +49,8 @@ export async function runGitOp(client: FoundryClient, taskId: string, op: GitOp,
 async function gitCommand(ctx: CliContext, taskId: string, op: GitOp, send: (c: FoundryClient) => Promise<unknown>) {
 	const client = ctx.client();
 	const result = await runGitOp(client, taskId, op, () => send(client));
-	if (!result.ok) throw new FoundryError("UPSTREAM_FAILED", result.message);
+	// A path the sandbox refused is the caller's mistake (INVALID_INPUT, exit 2), not git's failure.
+	if (!result.ok) throw new FoundryError(result.code ?? "UPSTREAM_FAILED", result.message);
 	return { json: result, text: result.message };
 }
 

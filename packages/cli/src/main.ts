@@ -8,6 +8,7 @@ import { GIT_COMMANDS } from "./git-commands.ts";
 import { GITHUB_COMMANDS } from "./github.ts";
 import { CliContext, type Io } from "./context.ts";
 import { login, logout } from "./login.ts";
+import { REPO_COMMANDS } from "./repo-commands.ts";
 import { sendCommand } from "./send.ts";
 import { SESSION_COMMANDS } from "./session-commands.ts";
 import { watchCommand } from "./watch.ts";
@@ -25,8 +26,12 @@ export const USAGE = `usage: foundry [--endpoint URL] [--org ID] [--json] <comma
   token create <name> [--expires-in-days N]    a personal API token (shown once)
   token list
   token revoke <id>                            takes effect at once
-  repo add <url|path>                          add a repository (https URL or absolute local path)
+  repo add <url|path>                          add a repository (https URL, absolute local path or file:// URL)
   repo list
+  repo credential set <repo> --token-stdin [--username U]
+                                               the token git uses for a repository on a host other than
+                                               GitHub (admin; read from standard input, never shown again)
+  repo credential clear <repo>                 remove it (admin)
   task create --repo <id|url> [--title T] [--branch B] [--agent A] [--model M] [--no-session] "<prompt>"
   task list [--repo <id|url>] [--status S] [--all]
   task show <id>
@@ -90,6 +95,7 @@ const HANDLERS: Record<string, Handler> = {
 	...SESSION_COMMANDS,
 	...GIT_COMMANDS,
 	...BILLING_COMMANDS,
+	...REPO_COMMANDS,
 	"task send": sendCommand,
 	"task watch": watchCommand,
 	login,

@@ -24,6 +24,7 @@ import {
 	parseInput,
 	type Repo,
 	type RuntimeIssue,
+	type SetRepoCredentialInput,
 	sandboxKey,
 	sessionIdSchema,
 	type TranscriptEvent,
@@ -136,6 +137,9 @@ export class FoundryClient {
 	readonly repos = {
 		add: (url: string): Promise<Repo> => this.#call(async () => (await this.#org()).addRepo({ url })),
 		list: (): Promise<Repo[]> => this.#call(async () => (await this.#org()).listRepos()),
+		/** The token git uses for a repository off GitHub (admin; null removes it); never read back. */
+		setCredential: (repo: string, token: string | null, opts: { username?: string } = {}): Promise<Repo> =>
+			this.#call(async () => (await this.#org()).setRepoCredential({ repo, token, ...opts } satisfies SetRepoCredentialInput)),
 	};
 
 	readonly tasks = {

@@ -21,7 +21,7 @@ describe("applyChange", () => {
 	});
 
 	it("upserts repos and sets the runtime issue count without mutating the input", () => {
-		const repo = { id: "r_1", url: "u", name: "n", kind: "remote" as const, source: "manual" as const, createdAt: 1, updatedAt: 1 };
+		const repo = { id: "r_1", url: "u", name: "n", kind: "remote" as const, source: "manual" as const, createdAt: 1, updatedAt: 1, credentialSet: false };
 		const s = applyChange(empty, 1, { type: "repoUpserted", repo });
 		const s2 = applyChange(s, 2, { type: "runtimeIssues", openCount: 3 });
 		expect(s2).toMatchObject({ version: 2, openRuntimeIssues: 3, repos: [repo] });

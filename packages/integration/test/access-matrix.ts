@@ -86,6 +86,9 @@ const taskRef = (t: Target) => ({ orgId: t.user?.login ?? "", taskId: "t_matrix0
 export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } } = {
 	organization: {
 		addRepo: (t) => [{ url: `https://example.com/${t.org}/matrix-${Math.random().toString(36).slice(2, 8)}` }],
+		// An unknown repository: refused after the access check, nothing is stored.
+		setRepoCredential: () => [{ repo: "r_matrix0000", token: null }],
+		getRepoCredential: none,
 		createTask: (t, f) => [{ repo: f.repoIdByOrg[t.org ?? ""] ?? "missing", prompt: "matrix task", startSession: false }],
 		clearRuntimeIssues: (): unknown[] => [{}],
 		listRepos: none,

@@ -52,6 +52,8 @@ export type AccessRule = "member" | "admin" | "ownerOrAdmin" | "self" | "interna
 export const ACCESS = {
 	organization: {
 		addRepo: "admin",
+		setRepoCredential: "admin",
+		getRepoCredential: "internal",
 		createTask: "member",
 		clearRuntimeIssues: "admin",
 		listRepos: "member",

@@ -11,6 +11,7 @@ export * from "./schemas/github.ts";
 export * from "./schemas/github.ts";
 export * from "./schemas/organization.ts";
 export * from "./schemas/repo.ts";
+export * from "./schemas/repo-path.ts";
 export * from "./schemas/session.ts";
 export * from "./schemas/task.ts";
 export * from "./schemas/user.ts";

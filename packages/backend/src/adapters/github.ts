@@ -29,6 +29,8 @@ export interface GithubAccountAccess {
 
 /** What user-scoped code (sign-in, organization discovery) may ask GitHub with a user's token. */
 export interface GithubUserApi {
+	/** GitHub's web base (`FOUNDRY_GITHUB_URL`): repositories there are "on GitHub" (domain/repo-url.ts GithubHost). */
+	readonly webUrl: string;
 	identity(token: string): Promise<GithubIdentity>;
 	/** The primary verified email when the profile shows none. */
 	primaryEmail(token: string): Promise<string | null>;
@@ -66,6 +68,7 @@ export function githubUserApi(config: GithubConfig): GithubUserApi {
 	}
 
 	return {
+		webUrl: config.webUrl,
 		identity,
 		async primaryEmail(token) {
 			const { data } = await upstream(() => octokit(token).rest.users.listEmailsForAuthenticatedUser({ per_page: 100 }));

@@ -4,6 +4,8 @@ import { LIMITS } from "../limits.ts";
 
 export const AUDIT_KINDS = [
 	"repo.added",
+	"repo.credential_set",
+	"repo.credential_cleared",
 	"task.created",
 	"task.renamed",
 	"task.archived",

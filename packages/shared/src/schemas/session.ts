@@ -1,6 +1,8 @@
 // Agent sessions, transcripts, sandboxes and git actions on a task (step 5).
 import { z } from "zod";
+import type { ErrorCode } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
+import { repoPathSchema } from "./repo-path.ts";
 
 /**
  * pending_provision → ready (sandbox up, repository prepared, agent session open) → running while a
@@ -139,13 +141,15 @@ export interface GitOpResult {
 	/** git's stderr or GitHub's message on failure; a short description on success. */
 	message: string;
 	at: number;
+	/** Why it failed: INVALID_INPUT for a path refused in the sandbox, else mostly UPSTREAM_FAILED. */
+	code?: ErrorCode;
 }
 
 export const MERGE_METHODS = ["merge", "squash", "rebase"] as const;
 export const mergeInputSchema = z.object({ method: z.enum(MERGE_METHODS).optional() }).strict();
 export const publishPrInputSchema = z.object({ title: z.string().trim().min(1).max(256).optional(), body: z.string().max(65_536).optional(), draft: z.boolean().optional() }).strict();
-export const revertFileInputSchema = z.object({ path: z.string().trim().min(1).max(1_000) }).strict();
-export const diffInputSchema = z.object({ path: z.string().trim().min(1).max(1_000).optional() }).strict();
+export const revertFileInputSchema = z.object({ path: repoPathSchema }).strict();
+export const diffInputSchema = z.object({ path: repoPathSchema.optional() }).strict();
 export const pruneInputSchema = z.object({ olderThanDays: z.number().int().min(0).max(3650), dryRun: z.boolean().optional() }).strict();
 export interface PruneResult {
 	taskIds: string[];

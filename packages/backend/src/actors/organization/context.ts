@@ -3,6 +3,7 @@
 import { EVENT, type OrganizationChange, type OrganizationUpdatedEvent } from "@foundry/shared";
 import { eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { GithubHost } from "../../domain/repo-url.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import type { PeerClient } from "../shared/peers.ts";
 import type { BillingEnv } from "./billing.ts";
@@ -17,6 +18,8 @@ export interface OrganizationCommandContext {
 	log: Logger;
 	/** Plan limits: the free plan's minutes and the past-due grace period. */
 	billing: BillingEnv;
+	/** The configured GitHub's origin (repository credentials are for other hosts only). */
+	githubHost: GithubHost;
 	broadcast(name: typeof EVENT.organizationUpdated, payload: OrganizationUpdatedEvent): void;
 }
 

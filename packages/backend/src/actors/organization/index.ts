@@ -17,9 +17,11 @@ import {
 	type PruneResult,
 	parseInput,
 	pruneInputSchema,
+	LIMITS,
 	QUEUE,
 	type Repo,
 	type RuntimeIssue,
+	setRepoCredentialInputSchema,
 	type TaskRecord,
 	type TaskSummary,
 	taskIdSchema,
@@ -28,6 +30,8 @@ import {
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import { z } from "zod";
+import { DEFAULT_CREDENTIAL_USERNAME, sealCredential } from "../../domain/repo-credential.ts";
+import { GithubHost } from "../../domain/repo-url.ts";
 import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
@@ -47,6 +51,7 @@ import { admitTurn, enforceCap, markUsageReported, recordUsage } from "./command
 import { billingActions, type BillingDeps } from "./billing-actions.ts";
 import type { BillingEnv } from "./billing.ts";
 import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
+import { readRepoCredential, setRepoCredential } from "./commands/repo-credential.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
 import { updateSettings } from "./commands/settings.ts";
 import type { OrganizationCommandContext } from "./context.ts";
@@ -63,6 +68,7 @@ interface OrganizationStepLike {
 
 interface OrgEnv extends CommandEnv {
 	billing: BillingEnv;
+	githubHost: () => GithubHost;
 }
 
 function commandContext(s: OrganizationStepLike, env: OrgEnv, outbox: Outbox): OrganizationCommandContext {
@@ -73,13 +79,14 @@ function commandContext(s: OrganizationStepLike, env: OrgEnv, outbox: Outbox): O
 		outbox,
 		log: env.log.child({ key: s.key }),
 		billing: env.billing,
+		githubHost: env.githubHost(),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 	};
 }
 
 export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () => Promise<AgentInfo[]> }) {
 	const log = deps.logger.child({ actor: ACTOR.organization });
-	const env: OrgEnv = { log, params: deps.internalParams, billing: deps.billingEnv };
+	const env: OrgEnv = { log, params: deps.internalParams, billing: deps.billingEnv, githubHost: GithubHost.lazy(() => deps.github.webUrl) };
 	const billingApiActions = billingActions(deps, (c) => actorRefOf(c.conn as Parameters<typeof actorRefOf>[0]));
 	const def = actor({
 		db: organizationDatabase,
@@ -92,6 +99,7 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 			runCommandLoop(ctx, {
 				handlers: {
 					[QUEUE.organization.addRepo]: (s, body, o) => addRepo(commandContext(s, env, o), body),
+					[QUEUE.organization.setRepoCredential]: (s, body, o) => setRepoCredential(commandContext(s, env, o), body),
 					[QUEUE.organization.createTask]: (s, body, o) => createTask(commandContext(s, env, o), body),
 					[QUEUE.organization.applyTaskSummary]: (s, body, o) => applyTaskSummary(commandContext(s, env, o), body),
 					[QUEUE.organization.recordRuntimeIssue]: (s, body, o) => recordRuntimeIssue(commandContext(s, env, o), body),
@@ -138,6 +146,15 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 				const { url } = parseInput(addRepoInputSchema, input);
 				return dispatch(c.queue, QUEUE.organization.addRepo, { url, actor: actorRefOf(c.conn) });
 			},
+			setRepoCredential: async (c, input: unknown): Promise<Repo> => {
+				const { repo, token, username } = parseInput(setRepoCredentialInputSchema, input);
+				// Sealed here: the token is never in a queue message or the workflow's history in the clear.
+				const sealed = token === null ? null : await sealCredential(deps.secrets, { username: username ?? DEFAULT_CREDENTIAL_USERNAME, token });
+				return dispatch(c.queue, QUEUE.organization.setRepoCredential, { repo, sealed, actor: actorRefOf(c.conn) });
+			},
+			/** Internal: the sealed credential of a repository on another host, for the sandbox's git. */
+			getRepoCredential: (c, url: unknown): Promise<{ credential: string | null }> =>
+				readRepoCredential(c.db, parseInput(z.string().min(1).max(LIMITS.REPO_URL_MAX), url, "repository URL")),
 			createTask: (c, input: unknown): Promise<TaskRecord> => {
 				const parsed = parseInput(createTaskInputSchema, input);
 				const user = userOf(c.conn);

@@ -5,9 +5,10 @@ import { parseRepoLocation } from "../../domain/repo-url.ts";
 import type { OrganizationDb } from "./database.ts";
 import { repos } from "./schema.ts";
 
-export function toRepo(row: typeof repos.$inferSelect): Repo {
-	const { githubFullName: _f, githubGeneration: _g, ...repo } = row;
-	return repo;
+/** The public view: the credential column only as `credentialSet`, never its value. */
+export function toRepo(row: Omit<typeof repos.$inferSelect, "credential"> & { credential?: string | null }): Repo {
+	const { githubFullName: _f, githubGeneration: _g, credential, ...repo } = row;
+	return { ...repo, credentialSet: typeof credential === "string" };
 }
 
 /** Accepts a repository id, its URL/path (any spelling that normalises the same), or its name. */

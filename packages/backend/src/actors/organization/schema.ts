@@ -12,6 +12,8 @@ export const repos = sqliteTable("repos", {
 	// Step 4: GitHub repositories of the installation (swept by generation).
 	githubFullName: text("github_full_name"),
 	githubGeneration: integer("github_generation"),
+	/** A credential for a repository on another host: the secret box's ciphertext, never read back. */
+	credential: text("credential"),
 });
 
 export const taskIndex = sqliteTable(

@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import type { SandboxHandle, SandboxProvider } from "../../adapters/sandbox-agent.ts";
 import type { SecretBox } from "../../auth/secret-box.ts";
 import type { SandboxConfig } from "../../config.ts";
+import type { GithubHost } from "../../domain/repo-url.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import type { PeerClient } from "../shared/peers.ts";
 import type { SandboxDb } from "./database.ts";
@@ -32,6 +33,8 @@ export interface SandboxCommandContext {
 	provider: SandboxProvider;
 	config: SandboxConfig;
 	secrets: SecretBox;
+	/** The configured GitHub's origin: the only place the task owner's token is offered. */
+	githubHost: GithubHost;
 	broadcastSessionEvents(payload: SessionEventsPayload): void;
 	broadcastSandbox(payload: { sandbox: SandboxInfo }): void;
 	/** The live runtime of the current sandbox generation, if one is held. */

@@ -16,6 +16,7 @@ import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import type { SandboxProvider } from "../../adapters/sandbox-agent.ts";
 import type { SandboxConfig } from "../../config.ts";
+import { GithubHost } from "../../domain/repo-url.ts";
 import { canSubscribe, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
@@ -49,6 +50,7 @@ interface StepLike {
 
 export function sandboxActor(deps: SandboxDeps) {
 	const log = deps.logger.child({ actor: ACTOR.sandbox });
+	const githubHost = GithubHost.lazy(() => deps.github.webUrl);
 	// One runtime per live actor instance; the host pieces it needs outlive any single step.
 	const hosts = new Map<string, { send(queue: string, body: unknown): Promise<void>; keepAwake<T>(p: Promise<T>): Promise<T>; db: SandboxDb }>();
 	const context = (s: StepLike, outbox: Outbox): SandboxCommandContext => {
@@ -64,6 +66,7 @@ export function sandboxActor(deps: SandboxDeps) {
 			provider: deps.sandboxProvider,
 			config: deps.sandboxConfig,
 			secrets: deps.secrets,
+			githubHost: githubHost(),
 			broadcastSessionEvents: (payload) => s.broadcast(EVENT.sessionEvents, payload),
 			broadcastSandbox: (payload) => s.broadcast(EVENT.sandboxUpdated, payload),
 			runtime: () => s.vars.runtime,

@@ -27,6 +27,8 @@ interface PeerHandle {
 interface OrganizationHandle extends PeerHandle {
 	getTaskSeed(taskId: string): Promise<TaskRecord>;
 	getMember(userId: string): Promise<OrganizationMember | null>;
+	/** The sealed credential an admin set for a repository on another host (null: none). */
+	getRepoCredential(url: string): Promise<{ credential: string | null }>;
 	scheduleCapCheck(input: { at: number }): Promise<void>;
 	scheduleUsageFlush(): Promise<void>;
 }

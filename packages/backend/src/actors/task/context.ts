@@ -2,6 +2,7 @@
 import { type AuditKind, type ChangesSummary, EVENT, type FollowUp, FoundryError, followUpSchema, type GitOpResult, organizationKey, QUEUE, type Session, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { GithubHost } from "../../domain/repo-url.ts";
 import { toSummary } from "../../domain/task-summary.ts";
 import type { Outbox } from "../shared/outbox.ts";
 import { fetchTaskSeed, type PeerClient, pushTaskSummary } from "../shared/peers.ts";
@@ -17,6 +18,8 @@ export interface TaskCommandContext {
 	log: Logger;
 	/** The agent new sessions use when neither the request nor the user's profile names one. */
 	defaultAgent: string;
+	/** The configured GitHub's origin: pull requests exist only for repositories there. */
+	githubHost: GithubHost;
 	broadcast(name: typeof EVENT.taskUpdated, payload: { task: TaskRecord }): void;
 	broadcastSession(session: Session): void;
 	broadcastGitResult(result: GitOpResult): void;

@@ -29,6 +29,7 @@ import {
 } from "@foundry/shared";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
+import { GithubHost } from "../../domain/repo-url.ts";
 import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
@@ -73,6 +74,7 @@ function commandContext(s: TaskStepLike, env: TaskEnv, outbox: Outbox): TaskComm
 		outbox,
 		log: env.log.child({ key: s.key }),
 		defaultAgent: env.defaultAgent,
+		githubHost: env.githubHost(),
 		broadcast: (name, payload) => s.broadcast(name, payload),
 		broadcastSession: (session) => s.broadcast(EVENT.sessionUpdated, { session }),
 		broadcastGitResult: (result) => s.broadcast(EVENT.gitResult, { result }),
@@ -82,11 +84,12 @@ function commandContext(s: TaskStepLike, env: TaskEnv, outbox: Outbox): TaskComm
 
 interface TaskEnv extends CommandEnv {
 	defaultAgent: string;
+	githubHost: () => GithubHost;
 }
 
 export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 	const log = deps.logger.child({ actor: ACTOR.task });
-	const env: TaskEnv = { log, params: deps.internalParams, defaultAgent: deps.defaultAgent };
+	const env: TaskEnv = { log, params: deps.internalParams, defaultAgent: deps.defaultAgent, githubHost: GithubHost.lazy(() => deps.github.webUrl) };
 	const member = canSubscribe("member");
 	const def = actor({
 		db: taskDatabase,

@@ -63,4 +63,6 @@ export const gitResults = sqliteTable("git_results", {
 	ok: integer("ok").notNull(),
 	message: text("message").notNull(),
 	at: integer("at").notNull(),
+	/** The error code of a failure (INVALID_INPUT for a path refused in the sandbox). */
+	code: text("code"),
 });

@@ -1,20 +1,23 @@
 // Git actions on the task's branch, run in the sandbox as the task owner; results (with git's
-// stderr on failure) go to the task, which records, audits and broadcasts them.
-import { type GitOpResult, githubDataKey, parseInput, QUEUE, taskKey } from "@foundry/shared";
+// stderr on failure, and the error's code) go to the task, which records, audits and broadcasts them.
+import { FoundryError, type GitOpResult, githubDataKey, parseInput, QUEUE, repoPathSchema, taskKey } from "@foundry/shared";
 import { z } from "zod";
-import { repoFullName } from "../../../domain/repo-url.ts";
 import { readSandbox, type SandboxCommandContext } from "../context.ts";
-import { changesSummary, fileDiffs, pushBranch, repoSchema, revertFile } from "../git.ts";
-import { ensureRepo, liveSandbox, ownerIdentity } from "./provision.ts";
+import { pushBranch, repoSchema } from "../git.ts";
+import { changesSummary, fileDiffs, revertFile } from "../git-files.ts";
+import { ensureRepo, liveSandbox } from "./provision.ts";
+import { repoAccess } from "./repo-access.ts";
 
 const gitSchema = z.object({
 	op: z.enum(["push", "publish_pr", "revert_file"]),
 	ownerUserId: z.string().min(1),
 	repo: repoSchema,
 	actor: z.string(),
+	// Parsed as a RepoPath when the op runs, so a refusal reaches the task as a result (INVALID_INPUT).
 	path: z.string().optional(),
 	pr: z.object({ title: z.string(), body: z.string(), draft: z.boolean() }).optional(),
 });
+type GitBody = z.infer<typeof gitSchema>;
 
 const report = (ctx: SandboxCommandContext, result: GitOpResult) =>
 	ctx.peers.task.getOrCreate(taskKey(ctx.orgId, ctx.taskId)).send(QUEUE.task.applyGitResult, { result });
@@ -25,37 +28,47 @@ export async function gitOp(ctx: SandboxCommandContext, body: unknown): Promise<
 	const at = Date.now();
 	let result: GitOpResult;
 	try {
-		const live = await liveSandbox(ctx);
-		if (!live) throw new Error("there is no running sandbox for this task; start a session first");
-		const repo = await ensureRepo(ctx, live, input.repo, input.ownerUserId);
-		const root = live.rt.handle.root;
-		if (input.op === "revert_file") {
-			await revertFile(live.rt, root, repo, input.path ?? "");
-			result = { op: input.op, ok: true, message: `reverted ${input.path ?? ""}`, at };
-			await afterTurn(ctx);
-		} else {
-			const sha = await pushBranch(live.rt, root, repo, await ownerIdentity(ctx, input.ownerUserId));
-			result = { op: input.op, ok: true, message: `pushed ${repo.branch} at ${sha.slice(0, 12)}`, at };
-			if (input.op === "publish_pr") {
-				await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.createPullRequest, {
-					taskId: ctx.taskId,
-					ownerUserId: input.ownerUserId,
-					repoFullName: repoFullName(repo.url),
-					head: repo.branch,
-					base: repo.defaultBranch,
-					title: input.pr?.title ?? repo.branch,
-					body: input.pr?.body ?? "",
-					draft: input.pr?.draft ?? false,
-				});
-				return result; // github-data reports the PR itself
-			}
-		}
+		const outcome = await runOp(ctx, input, at);
+		if (outcome.reported) return outcome.result;
+		result = outcome.result;
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
-		result = { op: input.op, ok: false, message, at };
+		result = { op: input.op, ok: false, message, at, code: err instanceof FoundryError ? err.code : "UPSTREAM_FAILED" };
 	}
 	await report(ctx, result);
 	return result;
+}
+
+/** `reported`: someone else (github-data, after the PR exists) tells the task. */
+async function runOp(ctx: SandboxCommandContext, input: GitBody, at: number): Promise<{ result: GitOpResult; reported: boolean }> {
+	const path = input.op === "revert_file" ? parseInput(repoPathSchema, input.path, "path") : null;
+	const live = await liveSandbox(ctx);
+	if (!live) throw new FoundryError("PRECONDITION_FAILED", "there is no running sandbox for this task; start a session first");
+	const repo = await ensureRepo(ctx, live, input.repo, input.ownerUserId);
+	const root = live.rt.handle.root;
+	if (path !== null) {
+		await revertFile(live.rt, root, repo, path);
+		await afterTurn(ctx);
+		return { result: { op: "revert_file", ok: true, message: `reverted ${path}`, at }, reported: false };
+	}
+	const access = await repoAccess(ctx, repo.url, input.ownerUserId);
+	if (input.op === "publish_pr" && access.location.kind !== "github") {
+		throw new FoundryError("PRECONDITION_FAILED", "pull requests need a repository on the configured GitHub; push the branch instead");
+	}
+	const sha = await pushBranch(live.rt, root, { location: access.location, branch: repo.branch }, access.committer, access.credential);
+	const result: GitOpResult = { op: input.op, ok: true, message: `pushed ${repo.branch} at ${sha.slice(0, 12)}`, at };
+	if (input.op !== "publish_pr" || access.location.kind !== "github") return { result, reported: false };
+	await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.createPullRequest, {
+		taskId: ctx.taskId,
+		ownerUserId: input.ownerUserId,
+		repoFullName: access.location.fullName,
+		head: repo.branch,
+		base: repo.defaultBranch,
+		title: input.pr?.title ?? repo.branch,
+		body: input.pr?.body ?? "",
+		draft: input.pr?.draft ?? false,
+	});
+	return { result, reported: true };
 }
 
 /** Recomputes the changes summary and per-file diffs, cached on the task for clients. */

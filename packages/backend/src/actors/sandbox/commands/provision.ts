@@ -1,6 +1,6 @@
 // The sandbox's lifecycle: provision on demand, detect expiry (surfaced on every open session of that
 // sandbox), release (stop sessions, destroy the sandbox).
-import { type GitIdentity, parseInput, sandboxKey, userKey } from "@foundry/shared";
+import { parseInput, sandboxKey } from "@foundry/shared";
 import { and, eq, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
@@ -8,6 +8,7 @@ import { decodeHandle, notice, readSandbox, type SandboxCommandContext, type San
 import { prepareRepo, type RepoSpec } from "../git.ts";
 import type { SandboxRuntime } from "../runtime.ts";
 import { sessions } from "../schema.ts";
+import { bindsFor, locate, repoAccess } from "./repo-access.ts";
 
 export const EXPIRED = "sandbox expired — start a new session";
 
@@ -16,14 +17,18 @@ export interface Ready {
 	row: SandboxRow;
 }
 
-/** The current sandbox if it answers; otherwise it is marked expired and a new one is provisioned. */
-export async function ensureSandbox(ctx: SandboxCommandContext): Promise<Ready> {
+/**
+ * The current sandbox if it answers; otherwise it is marked expired and a new one is provisioned
+ * for the task's repository (a local one is bound into it at its own path).
+ */
+export async function ensureSandbox(ctx: SandboxCommandContext, repoUrl: string): Promise<Ready> {
 	const current = await liveSandbox(ctx);
 	if (current) return current;
+	const binds = bindsFor(locate(ctx, repoUrl));
 	const before = await writeSandbox(ctx, { state: "provisioning", provider: ctx.provider.name, error: null });
 	let handle: Awaited<ReturnType<typeof ctx.provider.create>>;
 	try {
-		handle = await ctx.provider.create(`${ctx.orgId}-${ctx.taskId}`);
+		handle = await ctx.provider.create(`${ctx.orgId}-${ctx.taskId}`, binds.length > 0 ? { binds } : undefined);
 	} catch (err) {
 		const e = sandboxError(err, "provisioning the sandbox failed");
 		await writeSandbox(ctx, { state: "error", error: e.message });
@@ -74,17 +79,12 @@ export async function expire(ctx: SandboxCommandContext, row: SandboxRow): Promi
 	}
 }
 
-/** The task owner's GitHub token and identity (git acts as them). */
-export function ownerIdentity(ctx: SandboxCommandContext, ownerUserId: string): Promise<GitIdentity> {
-	return ctx.peers.user.getOrCreate(userKey(ownerUserId)).githubToken();
-}
-
 /** Clones and checks out the task branch once per sandbox generation. */
 export async function ensureRepo(ctx: SandboxCommandContext, ready: Ready, repo: Omit<RepoSpec, "defaultBranch">, ownerUserId: string): Promise<RepoSpec> {
 	const handle = ready.rt.handle;
 	if (ready.row.repoReady === 1 && ready.row.defaultBranch) return { ...repo, defaultBranch: ready.row.defaultBranch };
-	const who = await ownerIdentity(ctx, ownerUserId);
-	const defaultBranch = await prepareRepo(ready.rt, handle.root, repo, who);
+	const access = await repoAccess(ctx, repo.url, ownerUserId);
+	const defaultBranch = await prepareRepo(ready.rt, handle.root, { location: access.location, branch: repo.branch }, access.committer, access.credential);
 	await writeSandbox(ctx, { repoReady: 1, defaultBranch });
 	return { ...repo, defaultBranch };
 }

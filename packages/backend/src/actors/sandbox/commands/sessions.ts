@@ -31,7 +31,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 		await ctx.db.insert(sessions).values({ ...row, version: 0, generation: 0 });
 	}
 	try {
-		const ready = await ensureSandbox(ctx);
+		const ready = await ensureSandbox(ctx, repo.url);
 		await ensureRepo(ctx, ready, repo, ownerUserId);
 		const record = await ready.rt.openSession(session.id, session.agent, session.model, repoDir(ready.rt.handle.root));
 		ctx.outbox.audit({ kind: "session.ready", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: session.id, agent: session.agent, model: session.model } });

@@ -4,6 +4,8 @@
 import {
 	actorRefSchema,
 	type ChangesSummary,
+	ERROR_CODES,
+	type ErrorCode,
 	FoundryError,
 	GIT_OPS,
 	type GitOpResult,
@@ -11,13 +13,15 @@ import {
 	MERGE_METHODS,
 	parseInput,
 	QUEUE,
+	type RepoPath,
+	repoPathSchema,
 	roleSchema,
 	sandboxKey,
 	type TaskRecord,
 } from "@foundry/shared";
 import { desc, eq, lt, ne } from "drizzle-orm";
 import { z } from "zod";
-import { repoFullName } from "../../../domain/repo-url.ts";
+import { locateRepo } from "../../../domain/repo-url.ts";
 import { ensureRecord, type TaskCommandContext } from "../context.ts";
 import { changes, gitResults, sessionIndex } from "../schema.ts";
 import { deriveStatus } from "./sessions.ts";
@@ -25,7 +29,7 @@ import { deriveStatus } from "./sessions.ts";
 const actionSchema = z.object({
 	op: z.enum(GIT_OPS),
 	actor: actorRefSchema,
-	path: z.string().optional(),
+	path: repoPathSchema.optional(),
 	method: z.enum(MERGE_METHODS).optional(),
 	pr: z.object({ title: z.string().optional(), body: z.string().optional(), draft: z.boolean().optional() }).optional(),
 });
@@ -35,46 +39,61 @@ export async function gitAction(ctx: TaskCommandContext, body: unknown): Promise
 	const input = parseInput(actionSchema, body);
 	const record = await ensureRecord(ctx);
 	const repo = { url: record.repoUrl, branch: record.branch };
-	if (input.op === "merge_pr") {
-		await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.mergePullRequest, {
-			taskId: ctx.taskId,
-			asUserId: input.actor,
-			repoFullName: repoFullName(record.repoUrl),
-			head: record.branch,
-			method: input.method ?? "merge",
-		});
-	} else {
-		const pr = { title: input.pr?.title ?? record.title, body: input.pr?.body ?? `${record.prompt}\n\n— opened with Foundry`, draft: input.pr?.draft ?? false };
-		await ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId)).send(QUEUE.sandbox.git, {
-			op: input.op,
-			ownerUserId: record.owner,
-			repo,
-			actor: input.actor,
-			path: input.path,
-			pr,
-		});
+	const location = locateRepo(record.repoUrl, ctx.githubHost);
+	if (input.op === "revert_file" && !input.path) throw new FoundryError("INVALID_INPUT", "path: a file to revert is required");
+	if (input.op === "merge_pr" || input.op === "publish_pr") {
+		if (location.kind !== "github") {
+			throw new FoundryError("PRECONDITION_FAILED", "pull requests need a repository on the configured GitHub; this one is not (push the branch instead)");
+		}
+		if (input.op === "merge_pr") {
+			await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.mergePullRequest, {
+				taskId: ctx.taskId,
+				asUserId: input.actor,
+				repoFullName: location.fullName,
+				head: record.branch,
+				method: input.method ?? "merge",
+			});
+			return { accepted: true };
+		}
 	}
+	const pr = { title: input.pr?.title ?? record.title, body: input.pr?.body ?? `${record.prompt}\n\n— opened with Foundry`, draft: input.pr?.draft ?? false };
+	await ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId)).send(QUEUE.sandbox.git, {
+		op: input.op,
+		ownerUserId: record.owner,
+		repo,
+		actor: input.actor,
+		path: input.path,
+		pr,
+	});
 	return { accepted: true };
 }
 
 const KEEP_RESULTS = 50;
-const resultSchema = z.object({ result: z.object({ op: z.enum(GIT_OPS), ok: z.boolean(), message: z.string(), at: z.number() }) });
+const resultSchema = z.object({
+	result: z.object({ op: z.enum(GIT_OPS), ok: z.boolean(), message: z.string(), at: z.number(), code: z.enum(ERROR_CODES).optional() }),
+});
 
 /** task.applyGitResult: recorded, broadcast, audited (failures also logged). */
 export async function applyGitResult(ctx: TaskCommandContext, body: unknown): Promise<GitOpResult> {
 	const { result } = parseInput(resultSchema, body);
 	const record = await ensureRecord(ctx);
-	const [row] = await ctx.db.insert(gitResults).values({ ...result, ok: result.ok ? 1 : 0 }).returning();
+	const [row] = await ctx.db.insert(gitResults).values({ ...result, ok: result.ok ? 1 : 0, code: result.code ?? null }).returning();
 	if (row) await ctx.db.delete(gitResults).where(lt(gitResults.seq, row.seq - KEEP_RESULTS));
 	ctx.broadcastGitResult(result);
 	if (!result.ok) ctx.log.warn({ op: result.op, message: result.message }, "git action failed");
-	ctx.outbox.audit({ kind: "task.git_action", actor: "system", repoId: record.repoId, taskId: record.id, payload: { op: result.op, ok: result.ok, message: result.message.slice(0, 2_000) } });
+	ctx.outbox.audit({
+		kind: "task.git_action",
+		actor: "system",
+		repoId: record.repoId,
+		taskId: record.id,
+		payload: { op: result.op, ok: result.ok, message: result.message.slice(0, 2_000), ...(result.code ? { code: result.code } : {}) },
+	});
 	return result;
 }
 
 export async function lastGitResults(db: TaskCommandContext["db"]): Promise<GitOpResult[]> {
 	const rows = await db.select().from(gitResults).orderBy(desc(gitResults.seq)).limit(20);
-	return rows.map((r) => ({ op: r.op as GitOpResult["op"], ok: r.ok === 1, message: r.message, at: r.at }));
+	return rows.map((r) => ({ op: r.op as GitOpResult["op"], ok: r.ok === 1, message: r.message, at: r.at, ...(r.code ? { code: r.code as ErrorCode } : {}) }));
 }
 
 const changesSchema = z.object({
@@ -96,7 +115,7 @@ export async function readChanges(db: TaskCommandContext["db"]): Promise<Changes
 	return row ? (JSON.parse(row.summary) as ChangesSummary) : null;
 }
 
-export async function readDiffs(db: TaskCommandContext["db"], path?: string): Promise<Array<{ path: string; diff: string }>> {
+export async function readDiffs(db: TaskCommandContext["db"], path?: RepoPath): Promise<Array<{ path: string; diff: string }>> {
 	const row = await db.select().from(changes).where(eq(changes.id, 1)).get();
 	const all = row ? (JSON.parse(row.diffs) as Array<{ path: string; diff: string }>) : [];
 	return path ? all.filter((d) => d.path === path) : all;

@@ -31,6 +31,13 @@ export default {
 				"when": 1795437661997,
 				"tag": "0003_sessions",
 				"breakpoints": true
+			},
+			{
+				"idx": 4,
+				"version": "6",
+				"when": 1796160780155,
+				"tag": "0004_repo_credentials",
+				"breakpoints": true
 			}
 		]
 	},
@@ -38,6 +45,7 @@ export default {
 		"m0000": "CREATE TABLE `task_record` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`repo_id` text NOT NULL,\n\t`repo_url` text NOT NULL,\n\t`title` text NOT NULL,\n\t`prompt` text NOT NULL,\n\t`branch` text NOT NULL,\n\t`status` text NOT NULL,\n\t`creator` text NOT NULL,\n\t`owner` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL\n);\n",
 		"m0001": "ALTER TABLE `task_record` ADD `owner_login` text DEFAULT '' NOT NULL;--> statement-breakpoint\nALTER TABLE `task_record` ADD `owner_avatar_url` text;",
 		"m0002": "CREATE TABLE `follow_ups` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`author` text NOT NULL,\n\t`body` text NOT NULL,\n\t`path` text,\n\t`line` integer,\n\t`url` text NOT NULL,\n\t`created_at` integer NOT NULL\n);\n",
-		"m0003": "CREATE TABLE `changes` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`summary` text NOT NULL,\n\t`diffs` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `git_results` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`op` text NOT NULL,\n\t`ok` integer NOT NULL,\n\t`message` text NOT NULL,\n\t`at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `session_index` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`agent` text NOT NULL,\n\t`model` text,\n\t`status` text NOT NULL,\n\t`error` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `follow_ups` ADD `sent_at` integer;"
+		"m0003": "CREATE TABLE `changes` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`summary` text NOT NULL,\n\t`diffs` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `git_results` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`op` text NOT NULL,\n\t`ok` integer NOT NULL,\n\t`message` text NOT NULL,\n\t`at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `session_index` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`agent` text NOT NULL,\n\t`model` text,\n\t`status` text NOT NULL,\n\t`error` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `follow_ups` ADD `sent_at` integer;",
+		"m0004": "ALTER TABLE `git_results` ADD `code` text;"
 	}
 };

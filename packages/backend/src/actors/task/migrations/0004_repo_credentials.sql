@@ -1,0 +1,1 @@
+ALTER TABLE `git_results` ADD `code` text;
