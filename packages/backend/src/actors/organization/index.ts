@@ -36,7 +36,7 @@ import { actorRefOf, canSubscribe, userOf, withAccess } from "../shared/access.t
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import { Outbox } from "../shared/outbox.ts";
+import { deliverPeerMessage, Outbox } from "../shared/outbox.ts";
 import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
@@ -128,6 +128,7 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
 				tellUsers: (s, messages) => tellUsers(peers(s, deps.internalParams), messages),
+				tellPeer: (s, message) => deliverPeerMessage(peers(s, deps.internalParams), message),
 				// The organization is where runtime issues live: record its own failures locally.
 				onSystemFailure: async (s, failure) => {
 					await recordRuntimeIssue(commandContext(s, env, new Outbox()), {

@@ -101,4 +101,40 @@ describe("runCommandLoop", () => {
 		await runOnce([message("audited")], spec);
 		expect(failures).toEqual(["audit.flush:audit delivery failed: audit log unreachable"]);
 	});
+
+	it("tells peers only after every caller has its result; a message that keeps failing lands on the entity", async () => {
+		const trace: string[] = [];
+		let attempts = 0;
+		const batch = [message("create")];
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				create: async (_s, _b, outbox) => {
+					outbox.tell({ actor: "sandbox", key: ["acme", "t1"], queue: "sandbox.openSession", body: { id: "s1" }, onUndelivered: { queue: "task.sessionUndelivered", body: { sessionId: "s1" } } });
+					outbox.tell({ actor: "sandbox", key: ["acme", "t1"], queue: "sandbox.prompt", body: {} });
+					return "created";
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async (_s, f) => void trace.push(`issue:${f.command}`),
+			flushAudit: async () => undefined,
+			tellPeer: async (_s, m) => {
+				trace.push(`tell:${m.queue}:${batch[0]?.completed ? "after-reply" : "before-reply"}`);
+				if (m.queue === "sandbox.openSession") {
+					attempts++;
+					throw new FoundryError("UPSTREAM_FAILED", "sandbox actor not reachable");
+				}
+			},
+			undelivered: async (_s, command, error) => void trace.push(`undelivered:${command.queue}:${error.message}`),
+		};
+		const { steps } = await runOnce(batch, spec);
+		expect(batch[0]?.completed).toEqual({ ok: true, value: "created" });
+		expect(steps).toEqual(["run-commands", "tell-peers"]);
+		expect(attempts).toBe(4);
+		expect(trace.filter((t) => t.startsWith("tell:")).every((t) => t.endsWith("after-reply"))).toBe(true);
+		expect(trace.slice(-3)).toEqual([
+			"issue:sandbox.openSession",
+			"undelivered:task.sessionUndelivered:sandbox.openSession not delivered: sandbox actor not reachable",
+			"tell:sandbox.prompt:after-reply",
+		]);
+	}, 20_000);
 });

@@ -11,7 +11,7 @@ import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
-import { type OrgMessage, Outbox, type UserMessage } from "./outbox.ts";
+import { type OrgMessage, Outbox, type PeerMessage, type UserMessage } from "./outbox.ts";
 
 export type CommandHandler<TStep> = (step: TStep, body: unknown, outbox: Outbox) => Promise<unknown>;
 
@@ -25,6 +25,10 @@ export interface CommandLoopSpec<TStep> {
 	tellUsers?: (step: TStep, messages: UserMessage[]) => Promise<void>;
 	/** Delivers messages to the actor's organization, in order; none when omitted. */
 	tellOrganization?: (step: TStep, messages: OrgMessage[]) => Promise<void>;
+	/** Delivers one message to another actor (Outbox.tell); required when a handler tells peers. */
+	tellPeer?: (step: TStep, message: PeerMessage) => Promise<void>;
+	/** Runs this actor's own command for a message that could not be delivered (records it on the entity). */
+	undelivered?: (step: TStep, command: { queue: string; body: unknown }, error: ErrorPayload) => Promise<void>;
 }
 
 interface QueueMessage {
@@ -57,8 +61,9 @@ export async function runCommandLoop<
 			count: BATCH_SIZE,
 			completable: true,
 		})) as unknown as QueueMessage[];
-		const { results, events, userMessages, orgMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
+		const { results, events, userMessages, orgMessages, peerMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
 		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
+		if ((peerMessages?.length ?? 0) > 0) await loop.step("tell-peers", (step) => tellPeers(spec, step, peerMessages ?? []));
 		if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
 			await loop.step("flush-audit", (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []));
 		}
@@ -69,12 +74,62 @@ async function runBatch<TStep>(
 	spec: CommandLoopSpec<TStep>,
 	step: TStep,
 	batch: QueueMessage[],
-): Promise<{ results: Array<CommandResult<unknown>>; events: AuditAppend[]; userMessages?: UserMessage[]; orgMessages?: OrgMessage[] }> {
+): Promise<{
+	results: Array<CommandResult<unknown>>;
+	events: AuditAppend[];
+	userMessages?: UserMessage[];
+	orgMessages?: OrgMessage[];
+	peerMessages?: PeerMessage[];
+}> {
 	const outbox = new Outbox();
 	const log = spec.log(step);
 	const results: Array<CommandResult<unknown>> = [];
 	for (const msg of batch) results.push(await runOne(spec, step, msg, outbox, log));
-	return { results, events: outbox.drain(), userMessages: outbox.drainUserMessages(), orgMessages: outbox.drainOrgMessages() };
+	return {
+		results,
+		events: outbox.drain(),
+		userMessages: outbox.drainUserMessages(),
+		orgMessages: outbox.drainOrgMessages(),
+		peerMessages: outbox.drainPeerMessages(),
+	};
+}
+
+const PEER_ATTEMPTS = 4;
+const PEER_BACKOFF_MS = 500;
+
+/**
+ * Delivers the batch's peer messages in order, each retried (the receiver de-duplicates by the
+ * idempotency key its body carries). One that still fails is recorded on the entity through this
+ * actor's own `onUndelivered` command and reported as a runtime issue — never a caller's timeout.
+ */
+async function tellPeers<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PeerMessage[]): Promise<void> {
+	const log = spec.log(step);
+	for (const message of messages) {
+		let lastError: unknown;
+		for (let attempt = 1; attempt <= PEER_ATTEMPTS; attempt++) {
+			try {
+				if (!spec.tellPeer) throw new Error("this actor cannot message peers (no tellPeer)");
+				await spec.tellPeer(step, message);
+				lastError = undefined;
+				break;
+			} catch (err) {
+				lastError = err;
+				log.warn({ queue: message.queue, attempt, err }, "peer message not delivered yet");
+				if (attempt < PEER_ATTEMPTS) await new Promise((r) => setTimeout(r, PEER_BACKOFF_MS * attempt));
+			}
+		}
+		if (lastError === undefined) continue;
+		const error = toErrorPayload(lastError, log, { command: message.queue });
+		const failure = { ...error, code: "UPSTREAM_FAILED" as const, message: `${message.queue} not delivered: ${error.message}` };
+		await reportFailure(spec, step, log, message.queue, failure);
+		if (message.onUndelivered && spec.undelivered) {
+			try {
+				await spec.undelivered(step, message.onUndelivered, failure);
+			} catch (err) {
+				log.error({ queue: message.onUndelivered.queue, err }, "could not record an undelivered message on its entity");
+			}
+		}
+	}
 }
 
 async function flushOutbox<TStep>(

@@ -2,6 +2,7 @@
 // audit-log actor in one message after the batch, instead of one cross-actor hop per command.
 import type { AuditAppend } from "@foundry/shared";
 import { newEventId } from "../../domain/ids.ts";
+import type { PeerClient } from "./peers.ts";
 
 export type AuditDraft = Omit<AuditAppend, "id" | "at">;
 
@@ -18,8 +19,34 @@ export interface OrgMessage {
 	body: unknown;
 }
 
+/** Actors a command may message after its batch commits. */
+export type PeerName = "organization" | "githubData" | "task" | "auditLog" | "user" | "sandbox";
+
+/**
+ * A message for another actor, sent after the batch commits and the callers have their results:
+ * a command never waits on another actor (nor on its creation). `onUndelivered` names a command of
+ * this actor's own queue that records the failure on the entity if delivery finally fails.
+ */
+export interface PeerMessage {
+	actor: PeerName;
+	key: string[];
+	queue: string;
+	body: unknown;
+	onUndelivered?: { queue: string; body: unknown };
+}
+
 export class Outbox {
 	readonly #events: AuditAppend[] = [];
+	readonly #peerMessages: PeerMessage[] = [];
+
+	tell(message: PeerMessage): void {
+		this.#peerMessages.push(message);
+	}
+
+	drainPeerMessages(): PeerMessage[] {
+		return this.#peerMessages.splice(0, this.#peerMessages.length);
+	}
+
 	readonly #userMessages: UserMessage[] = [];
 	readonly #orgMessages: OrgMessage[] = [];
 
@@ -46,4 +73,9 @@ export class Outbox {
 	drain(): AuditAppend[] {
 		return this.#events.splice(0, this.#events.length);
 	}
+}
+
+/** Sends one peer message through the backend's peer client (internal credential). */
+export async function deliverPeerMessage(client: PeerClient, message: PeerMessage): Promise<void> {
+	await client[message.actor].getOrCreate(message.key).send(message.queue, message.body);
 }

@@ -34,7 +34,7 @@ import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../sh
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import type { Outbox } from "../shared/outbox.ts";
+import { deliverPeerMessage, Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch, tellUsers } from "../shared/peers.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { addFollowUp, listFollowUps, sendFollowUps } from "./commands/follow-ups.ts";
@@ -49,7 +49,9 @@ import {
 	renameSession,
 	respondPermission,
 	sendMessage,
+	sessionUndelivered,
 	stopSession,
+	UNDELIVERED,
 } from "./commands/sessions.ts";
 import { setTaskOwner } from "./commands/set-owner.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
@@ -129,6 +131,11 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
 				tellUsers: (s, messages) => tellUsers(peers(s, deps.internalParams), messages),
+				tellPeer: (s, message) => deliverPeerMessage(peers(s, deps.internalParams), message),
+				undelivered: async (s, command, error) => {
+					if (command.queue !== UNDELIVERED) throw new Error(`no undelivered handler for ${command.queue}`);
+					await sessionUndelivered(commandContext(s, env, new Outbox()), { ...(command.body as object), message: error.message });
+				},
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.task, actorKey: s.key, ...failure }),
 			}),

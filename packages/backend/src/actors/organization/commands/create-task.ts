@@ -68,10 +68,12 @@ export async function createTask(ctx: OrganizationCommandContext, body: unknown)
 		payload: { title, branch, explicitBranch: input.branch !== undefined },
 	});
 	ctx.outbox.tellUser(actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: record.id, reason: "created", at: now });
-	// The prompt starts the task's first session (the task actor starts here, not lazily).
+	// The prompt starts the task's first session (the task actor starts here, not lazily). It leaves
+	// after this batch commits: the caller has the task at once, never waiting on the task actor's
+	// creation. The task de-duplicates by the session id chosen here.
 	if (first) {
 		const session = { ...(input.agent ? { agent: input.agent } : {}), ...(input.model ? { model: input.model } : {}) };
-		await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, record.id)).send(QUEUE.task.createSession, { input: session, actor, prompt: input.prompt, ...first });
+		ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, record.id), queue: QUEUE.task.createSession, body: { input: session, actor, prompt: input.prompt, ...first } });
 	}
 	return record;
 }

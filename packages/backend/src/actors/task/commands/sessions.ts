@@ -37,7 +37,35 @@ async function sessionRow(ctx: TaskCommandContext, id: string): Promise<IndexRow
 	return row;
 }
 
-const sandbox = (ctx: TaskCommandContext) => ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId));
+/**
+ * Work for the task's sandbox leaves after this batch commits (Outbox.tell): the caller never waits
+ * on the sandbox actor or its creation. If it cannot be delivered, the session lands in error.
+ */
+function tellSandbox(ctx: TaskCommandContext, queue: string, body: unknown, sessionId: string | null): void {
+	ctx.outbox.tell({
+		actor: "sandbox",
+		key: sandboxKey(ctx.orgId, ctx.taskId),
+		queue,
+		body,
+		...(sessionId ? { onUndelivered: { queue: UNDELIVERED, body: { sessionId } } } : {}),
+	});
+}
+
+/** The task's own follow-up when a message for the sandbox could not be delivered. */
+export const UNDELIVERED = "task.sessionUndelivered";
+const undeliveredSchema = z.object({ sessionId: z.string(), message: z.string() });
+
+/** A session whose work never reached the sandbox: in error with the reason, for every client to see. */
+export async function sessionUndelivered(ctx: TaskCommandContext, body: unknown): Promise<void> {
+	const { sessionId, message } = parseInput(undeliveredSchema, body);
+	const record = await ensureRecord(ctx);
+	const row = await ctx.db.select().from(sessionIndex).where(eq(sessionIndex.id, sessionId)).get();
+	if (!row || row.status === "closed") return;
+	const next: IndexRow = { ...row, status: row.status === "pending_provision" ? "error" : row.status, error: `the sandbox could not be reached: ${message}`.slice(0, 1_000), updatedAt: Date.now() };
+	await ctx.db.update(sessionIndex).set({ status: next.status, error: next.error, updatedAt: next.updatedAt }).where(eq(sessionIndex.id, sessionId));
+	ctx.broadcastSession(toSession(next, ctx.taskId));
+	await deriveStatus(ctx, record);
+}
 const repoOf = (record: TaskRecord) => ({ url: record.repoUrl, branch: record.branch });
 
 function assertOpen(record: TaskRecord): void {
@@ -80,7 +108,7 @@ export async function createSession(ctx: TaskCommandContext, body: unknown): Pro
 	const session = toSession(row, ctx.taskId);
 	ctx.broadcastSession(session);
 	ctx.outbox.audit({ kind: "session.created", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, agent, model: row.model, withPrompt: Boolean(prompt) } });
-	await sandbox(ctx).send(QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null, turnId: firstTurn });
+	tellSandbox(ctx, QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null, turnId: firstTurn }, row.id);
 	return session;
 }
 
@@ -113,7 +141,7 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 	const turnId = await admit(ctx, record, row.id);
 	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
 	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
-	await sandbox(ctx).send(QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId });
+	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId }, row.id);
 	return toSession(row, ctx.taskId);
 }
 
@@ -164,7 +192,7 @@ export async function closeSession(ctx: TaskCommandContext, body: unknown): Prom
 	const next: IndexRow = { ...row, status: "closed", updatedAt: Date.now() };
 	await ctx.db.update(sessionIndex).set({ status: "closed", updatedAt: next.updatedAt }).where(eq(sessionIndex.id, sessionId));
 	ctx.broadcastSession(toSession(next, ctx.taskId));
-	await sandbox(ctx).send(QUEUE.sandbox.closeSession, { sessionId });
+	tellSandbox(ctx, QUEUE.sandbox.closeSession, { sessionId }, null);
 	ctx.outbox.audit({ kind: "session.closed", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId } });
 	await deriveStatus(ctx, record);
 	return toSession(next, ctx.taskId);
@@ -177,7 +205,7 @@ export async function respondPermission(ctx: TaskCommandContext, body: unknown):
 	const record = await ensureRecord(ctx);
 	const row = await sessionRow(ctx, sessionId);
 	if (row.status !== "needs_input") throw new FoundryError("PRECONDITION_FAILED", "the session is not waiting for a permission answer");
-	await sandbox(ctx).send(QUEUE.sandbox.respondPermission, { sessionId, requestId, reply });
+	tellSandbox(ctx, QUEUE.sandbox.respondPermission, { sessionId, requestId, reply }, null);
 	ctx.outbox.audit({ kind: "session.permission_answered", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId, requestId, reply } });
 	return { accepted: true };
 }
