@@ -1,4 +1,8 @@
 // Repositories, tasks and the audit log through the client, against the real backend process.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FoundryClient, FoundryError, OrganizationSnapshot, TaskRecord } from "@foundry/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startBackend, type TestBackend } from "./harness.ts";
@@ -28,8 +32,12 @@ describe("repositories", () => {
 		const remote = await client.repos.add("https://GitHub.com/acme/widgets.git/");
 		expect(remote).toMatchObject({ kind: "remote", url: "https://github.com/acme/widgets", name: "acme/widgets" });
 		expect(remote.id).toMatch(/^r_[a-z0-9]{10}$/);
-		const local = await client.repos.add("/srv/git/tools.git");
-		expect(local).toMatchObject({ kind: "local", url: "/srv/git/tools.git", name: "tools" });
+		// A local path must be a git repository on the backend's machine.
+		const bare = join(mkdtempSync(join(tmpdir(), "foundry-local-")), "tools.git");
+		execFileSync("git", ["init", "--quiet", "--bare", bare]);
+		const local = await client.repos.add(bare);
+		expect(local).toMatchObject({ kind: "local", url: bare, name: "tools" });
+		expect(await codeOf(client.repos.add("/srv/git/missing.git"))).not.toBe("ok");
 		const ids = (await client.repos.list()).map((r) => r.id);
 		expect(ids).toEqual(expect.arrayContaining([remote.id, local.id]));
 	});
