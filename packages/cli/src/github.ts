@@ -34,7 +34,9 @@ export const GITHUB_COMMANDS: Record<string, Command> = {
 	},
 	"task followups": async (c, a) => {
 		const items = await c.tasks.followUps(positional(a.command, 2, "task id"));
-		const text = items.map((f) => `${time(f.createdAt)}  ${f.kind.padEnd(17)}  ${f.author}${f.path ? `  ${f.path}:${f.line ?? ""}` : ""}\n  ${f.body.split("\n").join("\n  ")}`).join("\n");
+		// Untrusted: the author is not a member; never sent to the agent without a member asking.
+		const who = (f: (typeof items)[number]) => (f.trusted ? f.author : `${f.author} (untrusted: not a member)`);
+		const text = items.map((f) => `${time(f.createdAt)}  ${f.kind.padEnd(17)}  ${who(f)}${f.path ? `  ${f.path}:${f.line ?? ""}` : ""}\n  ${f.body.split("\n").join("\n  ")}`).join("\n");
 		return { json: items, text: text || "no follow-ups" };
 	},
 	"settings set": async (c, a) => {

@@ -366,10 +366,17 @@ describe("follow-ups to the agent", () => {
 		const first = await sessionIn(task.id, ["idle", "error"]);
 		expect(first.status).toBe("idle");
 		await client.git.publishPr(task.id, {});
+		// hubot comments as a member of acme (signed in, membership synced): a trusted follow-up.
+		await backend.signIn("hubot");
+		await eventually(async () => ((await client.members.list()).some((m) => m.login === "hubot") ? true : undefined), 60_000);
 		const gh = await octokitAs(backend.sim, "hubot");
 		const number = (await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber !== null), 120_000)).prNumber as number;
 		await gh.rest.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "Please also update the README" });
-		await eventually(async () => ((await client.tasks.followUps(task.id)).length === 1 ? true : undefined));
+		const [recorded] = await eventually(async () => {
+			const all = await client.tasks.followUps(task.id);
+			return all.length === 1 ? all : undefined;
+		});
+		expect(recorded).toMatchObject({ author: "hubot", trusted: true });
 		expect(await client.sessions.sendFollowUps(task.id, first.id)).toEqual({ sent: 1 });
 		const events = await eventually(async () => {
 			const all = await transcript(task.id, first.id);

@@ -42,6 +42,13 @@ export const followUpSchema = z.object({
 	line: z.number().int().nullable(),
 	url: z.string(),
 	createdAt: z.number(),
+	/**
+	 * Whether the author was a member of the organization when it arrived (decided by the
+	 * organization, never by the sender). Anyone can comment on a PR: only trusted follow-ups are
+	 * sent to the agent automatically, and untrusted text is fenced off in the prompt. Absent in
+	 * records from before trust was kept: untrusted.
+	 */
+	trusted: z.boolean().default(false),
 });
 export type FollowUp = z.infer<typeof followUpSchema>;
 

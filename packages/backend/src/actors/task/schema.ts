@@ -13,6 +13,8 @@ export const followUps = sqliteTable("follow_ups", {
 	createdAt: integer("created_at").notNull(),
 	/** Step 5: when it was sent to the agent as a prompt. */
 	sentAt: integer("sent_at"),
+	/** The author was a member of the organization (follow-ups from others are never auto-sent). */
+	trusted: integer("trusted", { mode: "boolean" }).notNull().default(false),
 });
 
 export const taskRecord = sqliteTable("task_record", {

@@ -1,9 +1,10 @@
 // organization.recordFollowUp: a review or comment on a PR reaches the task linked to it. Tasks
 // with an actor get it (and their owner a notification). A virtual task has no actor: the
 // follow-up waits in pending_follow_ups (handed over with the seed when the task starts) and the
-// PR's author hears of it when they are a member.
+// PR's author hears of it when they are a member. Whether its author is a member is decided here:
+// anyone can comment on a PR, and only members' follow-ups may reach the agent unasked.
 import { type FollowUp, followUpSchema, LIMITS, parseInput, QUEUE, taskKey } from "@foundry/shared";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { readSettings } from "../reads.ts";
@@ -12,8 +13,20 @@ import { fromSummaryRow } from "../summaries.ts";
 
 const schema = z.object({ repoFullName: z.string(), prNumber: z.number().int().positive(), followUp: followUpSchema });
 
+/**
+ * Trusted: the author is a member of this organization (GitHub's members who use Foundry, kept in
+ * step with GitHub). Write access to the repository alone is not enough: it is not held here and
+ * would need a GitHub call per comment. Logins compare case-insensitively, as on GitHub.
+ */
+async function isMember(ctx: OrganizationCommandContext, login: string): Promise<boolean> {
+	if (!login) return false;
+	const row = await ctx.db.select({ userId: members.userId }).from(members).where(sql`lower(${members.login}) = ${login.toLowerCase()}`).get();
+	return row !== undefined;
+}
+
 export async function recordFollowUp(ctx: OrganizationCommandContext, body: unknown): Promise<{ taskId: string | null }> {
-	const { repoFullName, prNumber, followUp } = parseInput(schema, body);
+	const input = parseInput(schema, body);
+	const { repoFullName, prNumber } = input;
 	const row = await ctx.db
 		.select({ taskId: taskSummaries.taskId, virtual: taskIndex.virtual })
 		.from(taskSummaries)
@@ -22,6 +35,8 @@ export async function recordFollowUp(ctx: OrganizationCommandContext, body: unkn
 		.where(and(eq(repos.githubFullName, repoFullName), eq(taskSummaries.prNumber, prNumber)))
 		.get();
 	if (!row) return { taskId: null };
+	// Whatever the sender said, trust is this organization's to decide.
+	const followUp = { ...input.followUp, trusted: await isMember(ctx, input.followUp.author) };
 	if (row.virtual === 1) {
 		await keepPending(ctx, row.taskId, followUp);
 		return { taskId: row.taskId };
@@ -50,7 +65,7 @@ async function keepPending(ctx: OrganizationCommandContext, taskId: string, foll
 		actor: "system",
 		repoId: summary.repoId,
 		taskId,
-		payload: { kind: followUp.kind, author: followUp.author, path: followUp.path, line: followUp.line, url: followUp.url, pending: true },
+		payload: { kind: followUp.kind, author: followUp.author, trusted: followUp.trusted, path: followUp.path, line: followUp.line, url: followUp.url, pending: true },
 	});
 	// A virtual task's owner is the PR's author on GitHub: notify them when they are a member here.
 	const author = await ctx.db.select({ userId: members.userId }).from(members).where(eq(members.login, summary.ownerLogin)).get();

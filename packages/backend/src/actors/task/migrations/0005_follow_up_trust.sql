@@ -1,0 +1,1 @@
+ALTER TABLE `follow_ups` ADD `trusted` integer DEFAULT false NOT NULL;
