@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { InMemorySessionPersistDriver, SandboxAgent, type SessionPersistDriver } from "sandbox-agent";
 import { ConfigError, type SandboxConfig } from "../config.ts";
 import { type Bind, bwrapArgs, ISOLATED_PATH, requireBwrap } from "./sandbox-isolation.ts";
-import { healthy, localServers, serverBinary } from "./sandbox-process.ts";
+import { healthy, localServers, serverBinary, untilStopped } from "./sandbox-process.ts";
 
 /** Where a sandbox is and how to reach it; persisted by the sandbox actor (token encrypted). */
 export interface SandboxHandle {
@@ -140,9 +140,11 @@ export function localProvider(cfg: SandboxConfig, log: Logger, bwrap: string | n
 		},
 		async pause(handle) {
 			if (handle.pid && !servers.signal(handle.pid, "SIGSTOP")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
+			if (handle.pid) await untilStopped(handle.pid, true);
 		},
 		async resume(handle) {
 			if (handle.pid && !servers.signal(handle.pid, "SIGCONT")) throw new FoundryError("UPSTREAM_FAILED", "the sandbox is gone");
+			if (handle.pid) await untilStopped(handle.pid, false);
 		},
 		async alive(handle) {
 			if (!handle.pid || !handle.baseUrl) return false;

@@ -2,7 +2,7 @@
 // the leader of its own process group, so pause, resume and stop reach every agent it started.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -140,4 +140,28 @@ export function localServers(log: Logger): LocalServers {
 			return { pid, port, token, baseUrl };
 		},
 	};
+}
+
+/** The process's state letter from /proc (`T` when stopped), or null when it is gone. */
+function processState(pid: number): string | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+		return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+	} catch {
+		return null; // gone (or no /proc): nothing to wait for
+	}
+}
+
+/**
+ * Signals are delivered asynchronously: waits until the group leader is (or is no longer)
+ * stopped, so a pause reported as done really is. Bounded: a process that never changes is left
+ * as it is and the caller's own checks decide.
+ */
+export async function untilStopped(pid: number, stopped: boolean, timeoutMs = 2_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const state = processState(pid);
+		if (state === null || (state === "T") === stopped) return;
+		await new Promise((r) => setTimeout(r, 10));
+	}
 }
