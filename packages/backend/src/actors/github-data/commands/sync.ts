@@ -78,10 +78,11 @@ export async function startSync(ctx: GithubDataContext, body: unknown): Promise<
 				await ctx.db.insert(syncedRepos).values(row).onConflictDoUpdate({ target: syncedRepos.fullName, set: row });
 			}
 			await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
-			await ctx.db.update(syncState).set({ reposMemo: JSON.stringify(listed.pages) }).where(eq(syncState.id, 1));
 		}
 		await setStatus(ctx, { notModified: status.notModified + (listed.changed ? 0 : 1) });
 		await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos });
+		// Only once the organization has the list (see syncPulls: the memo makes the next listing a 304).
+		if (listed.changed) await ctx.db.update(syncState).set({ reposMemo: JSON.stringify(listed.pages) }).where(eq(syncState.id, 1));
 		await setStatus(ctx, { phase: "pull_requests", processed: 0, total: repos.length, requests: github.requests() });
 		await self(ctx).send(QUEUE.githubData.syncPulls, { generation, offset: 0 });
 		return { started: true, generation };
@@ -110,8 +111,11 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 				notModified++; // every page 304: nothing to tell the organization
 				continue;
 			}
-			await ctx.db.update(syncedRepos).set({ pullsMemo: JSON.stringify(listed.pages) }).where(eq(syncedRepos.fullName, repo.fullName));
+			// Tell the organization first, then remember the listing: the memo turns the next listing
+			// into a 304 that sends nothing, so a crash between the two must leave the memo unsaved
+			// (the replay lists again and re-sends; the organization merges by PR).
 			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: itemsOf(listed), complete: true });
+			await ctx.db.update(syncedRepos).set({ pullsMemo: JSON.stringify(listed.pages) }).where(eq(syncedRepos.fullName, repo.fullName));
 		}
 		const processed = offset + batch.length;
 		await setStatus(ctx, { processed, requests: github.requests(), notModified: status.notModified + notModified });
