@@ -4,8 +4,10 @@ export default defineConfig({
 	test: {
 		include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
 		pool: "forks",
-		// Integration files each start a backend + engine; two cores, so keep concurrency modest.
-		maxWorkers: 2,
+		// One file at a time. Each integration file runs a backend, its engine, a simulator and
+		// sandboxes; two of them on two cores starved the engines, and actor creation then stalled
+		// past 15 s ("Timed out resolving actor query route") — the flakes of earlier CI runs.
+		maxWorkers: 1,
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		env: { RIVET_LOG_LEVEL: "silent" },
