@@ -8,6 +8,7 @@ import { asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import { type GithubAppApi, itemsOf, type ListPage } from "../../../adapters/github-app.ts";
 import { type GithubDataContext, type ResumeStep, readReposMemo, readStatus, setStatus, writeResume } from "../context.ts";
+import { sendAndWait } from "../../shared/peers.ts";
 import { syncedRepos, syncState } from "../schema.ts";
 
 export const PULL_BATCH = 5;
@@ -24,6 +25,8 @@ function api(ctx: GithubDataContext): GithubAppApi {
 }
 
 const self = (ctx: GithubDataContext) => ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId));
+/** A sync is background work: it may wait for a busy organization longer than a request would. */
+const ORG_APPLY_WAIT_MS = 60_000;
 const org = (ctx: GithubDataContext) => ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId));
 
 /**
@@ -111,10 +114,10 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 				notModified++; // every page 304: nothing to tell the organization
 				continue;
 			}
-			// Tell the organization first, then remember the listing: the memo turns the next listing
-			// into a 304 that sends nothing, so a crash between the two must leave the memo unsaved
-			// (the replay lists again and re-sends; the organization merges by PR).
-			await org(ctx).send(QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: itemsOf(listed), complete: true });
+			// The organization applies the listing first, then we remember it: the memo turns the next
+			// listing into a 304 that sends nothing, so the memo is saved only once the organization
+			// has the PRs (a crash before that lists again and re-sends; the organization merges by PR).
+			await sendAndWait(org(ctx), QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: itemsOf(listed), complete: true }, ORG_APPLY_WAIT_MS);
 			await ctx.db.update(syncedRepos).set({ pullsMemo: JSON.stringify(listed.pages) }).where(eq(syncedRepos.fullName, repo.fullName));
 		}
 		const processed = offset + batch.length;
