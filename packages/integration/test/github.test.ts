@@ -163,7 +163,11 @@ describe("virtual tasks and GitHub activity", () => {
 			return f.length === 3 ? f : undefined;
 		});
 		expect(later.filter((f) => f.body === "Needs a test")).toHaveLength(1);
-		const recorded = await client.audit.list({ kind: "task.follow_up_recorded", taskId: task.id });
+		// The audit log is written after the batch commits (eventually consistent): poll it.
+		const recorded = await eventually(async () => {
+			const page = await client.audit.list({ kind: "task.follow_up_recorded", taskId: task.id });
+			return page.events.length >= 3 ? page : undefined;
+		});
 		expect(recorded.events).toHaveLength(3);
 	});
 });
