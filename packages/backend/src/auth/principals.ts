@@ -43,6 +43,11 @@ export class PrincipalResolver implements PrincipalSource {
 	readonly #internal: string;
 	readonly #ttlMs: number;
 	readonly #cache = new Map<string, Cached>();
+	/**
+	 * Bumped by every invalidation. A resolution that started before one may have read the old
+	 * memberships; it is returned but not cached, or it would outlive the invalidation.
+	 */
+	#epoch = 0;
 
 	constructor(internalCredential: string, ttlMs: number) {
 		this.#internal = internalCredential;
@@ -70,6 +75,7 @@ export class PrincipalResolver implements PrincipalSource {
 		if (cached && cached.until > now) return cached.principal;
 		this.#cache.delete(hash);
 
+		const epoch = this.#epoch;
 		const c = client() as ResolverClient;
 		const hit = await retrying(c.authIndex.getOrCreate(AUTH_INDEX_KEY, { params: this.internalParams })).lookup({ kind, tokenHash: hash });
 		if (!hit || (hit.expiresAt !== null && hit.expiresAt <= now)) {
@@ -82,11 +88,12 @@ export class PrincipalResolver implements PrincipalSource {
 		if (found?.kind !== "user") return { kind: "anonymous", reason: "unknown user" };
 		const principal: Principal = hit.tokenId ? { ...found, tokenId: hit.tokenId } : found;
 		const until = Math.min(now + this.#ttlMs, hit.expiresAt ?? Number.POSITIVE_INFINITY);
-		this.#cache.set(hash, { principal, userId: hit.userId, until });
+		if (epoch === this.#epoch) this.#cache.set(hash, { principal, userId: hit.userId, until });
 		return principal;
 	}
 
 	invalidateUser(userId: string): void {
+		this.#epoch++;
 		for (const [hash, entry] of this.#cache) if (entry.userId === userId) this.#cache.delete(hash);
 	}
 }
