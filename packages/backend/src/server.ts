@@ -1,7 +1,7 @@
 // Starts everything one backend process runs: engine (embedded or external), actors, HTTP.
 // Returns a handle whose stop() shuts down in order: HTTP, actors, then the engine we started.
 import { mkdirSync } from "node:fs";
-import { HTTP_PATH } from "@foundry/shared";
+import { HTTP_PATH, sandboxKey } from "@foundry/shared";
 import type { Logger } from "pino";
 import { githubAppApi } from "./adapters/github-app.ts";
 import { createSandboxProvider } from "./adapters/sandbox-agent.ts";
@@ -20,6 +20,8 @@ import type { StripeWebhookDeps } from "./http/stripe-webhook.ts";
 import type { WebhookDeps } from "./http/github-webhook.ts";
 import { type BridgeData, bridgeHandler, isRivetUpgrade, upgradeToBridge } from "./http/websocket.ts";
 import { createRegistry } from "./registry.ts";
+import { recoverSandboxes } from "./actors/sandbox/recovery.ts";
+import type { RawPeerClient } from "./actors/shared/peers.ts";
 import { VERSION } from "./version.ts";
 
 export interface RunningBackend {
@@ -112,10 +114,14 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	});
 
 	const sandboxProvider = await createSandboxProvider(config.sandbox, log.child({ component: "sandbox" }));
+	// Before any actor runs: what a previous run of this data dir left (stopped, never re-adopted).
+	const leftovers = sandboxProvider.reclaim?.() ?? { owners: [], killed: 0, removed: 0 };
+	if (leftovers.removed > 0) log.info({ sandboxes: leftovers.removed, killed: leftovers.killed }, "sandboxes of a previous run reclaimed");
 	const registry = createRegistry(
 		{
 			sandboxProvider,
 			sandboxConfig: config.sandbox,
+			reclaimed: new Set(leftovers.owners.map((o) => sandboxKey(o.orgId, o.taskId).join("/"))),
 			billingApi,
 			billingEnv: { enabled: billingApi.enabled, freeMinutes: config.billing.freeMinutes, graceMs: config.billing.graceMs },
 			publicUrl: config.publicUrl,
@@ -147,6 +153,9 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		lock.release();
 		throw err;
 	}
+
+	// Their actors close what was open (turns interrupted, sessions usable), in the background.
+	void recoverSandboxes(authSetup.client() as RawPeerClient, authSetup.resolver.internalParams, leftovers.owners, log);
 
 	const noDelay = await keepNoDelay(enginePorts(config), log);
 	log.debug({ sockets: noDelay.apply() }, "TCP_NODELAY set on engine sockets");

@@ -219,21 +219,37 @@ describe("sandboxes", () => {
 		return null;
 	}
 
-	it("a sandbox killed from outside is surfaced as expired; the next session gets a new sandbox", async () => {
+	it("a sandbox killed from outside is surfaced as expired; the next message continues the session in a new sandbox", async () => {
 		const { taskId, session } = await taskWithSession("Kill my sandbox");
 		const pid = serverPid(taskId);
 		expect(pid).not.toBeNull();
 		process.kill(pid as number, "SIGKILL");
-		expect(await codeOf(client.sessions.send(taskId, session.id, "ping"))).toBe("ok");
-		const expired = await sessionIn(taskId, ["error"], session.id);
-		expect(expired.error).toBe("sandbox expired — start a new session");
-		expect((await client.sandbox.get(taskId)).state).toBe("expired");
-		expect((await transcript(taskId, session.id)).some((e) => e.text === "sandbox expired — start a new session")).toBe(true);
-		const next = await client.sessions.create(taskId, {});
-		await sessionIn(taskId, ["ready"], next.id);
-		const info = await client.sandbox.get(taskId);
-		expect(info).toMatchObject({ state: "ready", generation: 2 });
-		expect((await turn(taskId, next.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
+		const events = await turn(taskId, session.id, "ping");
+		expect(events.some((e) => e.text === "echo: ping")).toBe(true);
+		expect(events.some((e) => e.sender === "foundry" && e.text.startsWith("sandbox expired (the sandbox stopped answering): the next message continues in a new sandbox"))).toBe(true);
+		expect(events.some((e) => e.text === "continuing in a new sandbox (generation 2)")).toBe(true);
+		expect(await client.sandbox.get(taskId)).toMatchObject({ state: "ready", generation: 2 });
+		expect((await client.sessions.list(taskId)).find((x) => x.id === session.id)).toMatchObject({ status: "idle", error: null });
+		expect(serverPid(taskId)).not.toBe(pid);
+	});
+
+	it("a sandbox killed mid-turn: the turn closes as interrupted, metered to its last event; the session takes the next message", async () => {
+		const { taskId, session } = await taskWithSession("Kill me mid-turn");
+		const before = await client.billing.usage();
+		await client.sessions.send(taskId, session.id, "slow 200 100");
+		await eventually(async () => ((await transcript(taskId, session.id)).some((e) => e.text.startsWith("chunk 3/")) ? true : undefined));
+		process.kill(serverPid(taskId) as number, "SIGKILL");
+		const idle = await sessionIn(taskId, ["idle"], session.id, 30_000);
+		expect(idle.error).toBe("turn interrupted: the sandbox stopped answering");
+		const events = await transcript(taskId, session.id);
+		expect(events.some((e) => e.kind === "error" && e.text === idle.error)).toBe(true);
+		const after = await eventually(async () => {
+			const u = await client.billing.usage();
+			return u.running === before.running && u.turns === before.turns + 1 ? u : undefined;
+		});
+		// Metered to the last chunk seen: well under the 20 s the turn would have taken.
+		expect(after.minutes - before.minutes).toBeLessThan(0.2);
+		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
 	});
 
 	it("an idle sandbox is paused (its processes stopped) and resumed by the next message", async () => {

@@ -90,6 +90,7 @@ export const QUEUE = {
 		git: "sandbox.git",
 		release: "sandbox.release",
 		pause: "sandbox.pause",
+		recover: "sandbox.recover",
 	},
 	auditLog: {
 		append: "auditLog.append",

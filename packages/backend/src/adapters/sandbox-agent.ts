@@ -10,7 +10,9 @@ import type { Logger } from "pino";
 import { InMemorySessionPersistDriver, SandboxAgent, type SessionPersistDriver } from "sandbox-agent";
 import { ConfigError, type SandboxConfig } from "../config.ts";
 import { type Bind, bwrapArgs, ISOLATED_PATH, requireBwrap } from "./sandbox-isolation.ts";
-import { healthy, localServers, serverBinary, untilStopped } from "./sandbox-process.ts";
+import { healthy, localServers, type Reclaimed, reclaimSandboxes, type SandboxOwner, serverBinary, untilStopped, writeProcessRecord } from "./sandbox-process.ts";
+
+export type { SandboxOwner };
 
 /** Where a sandbox is and how to reach it; persisted by the sandbox actor (token encrypted). */
 export interface SandboxHandle {
@@ -32,6 +34,8 @@ export interface CreateOptions {
 	 * the data dir. Local provider only; a no-op without isolation (the sandbox sees everything).
 	 */
 	binds?: Bind[];
+	/** Whose sandbox it is: recorded beside a local one so a later run can close what it left open. */
+	owner?: SandboxOwner;
 }
 
 export interface SandboxProvider {
@@ -46,6 +50,8 @@ export interface SandboxProvider {
 	resume?(handle: SandboxHandle): Promise<void>;
 	/** Stops every sandbox process this backend started (shutdown). */
 	stopAll(): Promise<void>;
+	/** At start: stops what a previous run left behind and says whose sandboxes they were (local only). */
+	reclaim?(): Reclaimed;
 }
 
 /** Rejects with UPSTREAM_FAILED when `promise` does not settle in `ms`. */
@@ -128,6 +134,7 @@ export function localProvider(cfg: SandboxConfig, log: Logger, bwrap: string | n
 			if (cfg.scriptedAgent) installLauncher(bin);
 			const server = await servers.start({ root, env, isolation: options, timeoutMs: cfg.timeoutMs });
 			const { pid, port, token, baseUrl } = server;
+			if (opts?.owner) writeProcessRecord(root, { pid, baseUrl, dataDir: cfg.dataDir, ...opts.owner });
 			return { provider: "local", id: `local/127.0.0.1:${port}`, baseUrl, token, pid, port, root };
 		},
 		async connect(handle, persist) {
@@ -161,6 +168,7 @@ export function localProvider(cfg: SandboxConfig, log: Logger, bwrap: string | n
 			rmSync(handle.root, { recursive: true, force: true });
 		},
 		stopAll: () => servers.stopAll(),
+		reclaim: () => reclaimSandboxes(dir, cfg.dataDir, log),
 	};
 }
 

@@ -2,7 +2,7 @@
 // the leader of its own process group, so pause, resume and stop reach every agent it started.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -140,6 +140,97 @@ export function localServers(log: Logger): LocalServers {
 			return { pid, port, token, baseUrl };
 		},
 	};
+}
+
+/** Who a local sandbox belongs to: written into its directory so a later run can find it. */
+export interface SandboxOwner {
+	orgId: string;
+	taskId: string;
+}
+
+/**
+ * `<root>/sandbox.json`: the server's pid, its start time (so a recycled pid is never mistaken
+ * for it), its address and owner. The token is not here: it stays encrypted in the actor.
+ */
+interface ProcessRecord extends SandboxOwner {
+	pid: number;
+	startTime: string;
+	baseUrl: string;
+	dataDir: string;
+}
+
+const RECORD = "sandbox.json";
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or null when gone. */
+export function startTimeOf(pid: number): string | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+		return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+	} catch {
+		return null; // gone
+	}
+}
+
+export function writeProcessRecord(root: string, record: Omit<ProcessRecord, "startTime">): void {
+	const full: ProcessRecord = { ...record, startTime: startTimeOf(record.pid) ?? "" };
+	writeFileSync(join(root, RECORD), JSON.stringify(full), { mode: 0o600 });
+}
+
+function readRecord(root: string): ProcessRecord | null {
+	try {
+		const r = JSON.parse(readFileSync(join(root, RECORD), "utf8")) as Partial<ProcessRecord>;
+		if (typeof r.pid !== "number" || typeof r.orgId !== "string" || typeof r.taskId !== "string") return null;
+		return { pid: r.pid, startTime: String(r.startTime ?? ""), baseUrl: String(r.baseUrl ?? ""), dataDir: String(r.dataDir ?? ""), orgId: r.orgId, taskId: r.taskId };
+	} catch {
+		return null; // no record (an older sandbox, or a create that crashed before writing it)
+	}
+}
+
+export interface Reclaimed {
+	owners: SandboxOwner[];
+	/** Server processes of the previous run that were still running and have been killed. */
+	killed: number;
+	removed: number;
+}
+
+/**
+ * At start, before any actor runs: every sandbox directory under `dir` is from a previous run of
+ * this data dir (one backend per data dir). Their servers are stopped, never re-adopted: the turn
+ * a server was running belonged to the dead backend's connection, and sandbox-agent numbers events
+ * on the client side, so what it emitted meanwhile is lost — re-adopting would leave a transcript
+ * with a silent gap and a turn whose end nobody can observe. The directories are removed (they hold
+ * the clone); the owners are returned so their actors can close what was open.
+ */
+export function reclaimSandboxes(dir: string, dataDir: string, log: Logger): Reclaimed {
+	const out: Reclaimed = { owners: [], killed: 0, removed: 0 };
+	let entries: string[];
+	try {
+		entries = readdirSync(dir);
+	} catch {
+		return out; // no sandboxes yet
+	}
+	for (const name of entries) {
+		const root = join(dir, name);
+		const record = readRecord(root);
+		if (record && record.dataDir !== dataDir) continue; // another backend's (a shared sandbox dir)
+		if (record) {
+			out.owners.push({ orgId: record.orgId, taskId: record.taskId });
+			if (record.startTime !== "" && startTimeOf(record.pid) === record.startTime) {
+				for (const sig of ["SIGCONT", "SIGKILL"] as const) {
+					try {
+						process.kill(-record.pid, sig);
+					} catch {
+						// the group is gone already
+					}
+				}
+				out.killed += 1;
+				log.warn({ pid: record.pid, root }, "stopped a sandbox server left by a previous run");
+			}
+		}
+		rmSync(root, { recursive: true, force: true });
+		out.removed += 1;
+	}
+	return out;
 }
 
 /** The process's state letter from /proc (`T` when stopped), or null when it is gone. */

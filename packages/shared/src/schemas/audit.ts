@@ -28,6 +28,8 @@ export const AUDIT_KINDS = [
 	"session.closed",
 	"session.failed",
 	"session.turn_ended",
+	"session.turn_interrupted",
+	"session.reopened",
 	"session.permission_answered",
 	"sandbox.provisioned",
 	"sandbox.expired",

@@ -8,6 +8,7 @@ import {
 	type SessionEventsPayload,
 	type TranscriptEvent,
 	type TranscriptKind,
+	organizationKey,
 	taskKey,
 } from "@foundry/shared";
 import { desc, eq } from "drizzle-orm";
@@ -148,6 +149,28 @@ export async function appendEvents(ctx: SandboxCommandContext, batch: NewEvent[]
 	for (const e of stored) bySession.set(e.sessionId, [...(bySession.get(e.sessionId) ?? []), e]);
 	for (const [sessionId, list] of bySession) ctx.broadcastSessionEvents({ sessionId, events: list });
 	return stored;
+}
+
+/**
+ * A failure that is the system's fault and has no caller to answer (a sandbox left running, a
+ * changes summary not computed): logged, and a runtime issue on the organization after the batch.
+ */
+export function systemIssue(ctx: SandboxCommandContext, command: string, message: string, err?: unknown): void {
+	ctx.log.error({ command, err }, message);
+	const detail = err instanceof Error ? err.message : err === undefined ? "" : String(err);
+	ctx.outbox.tell({
+		actor: "organization",
+		key: organizationKey(ctx.orgId),
+		queue: QUEUE.organization.recordRuntimeIssue,
+		body: {
+			actorName: "sandbox",
+			actorKey: [ctx.orgId, ctx.taskId],
+			command,
+			code: "UPSTREAM_FAILED",
+			message: (detail ? `${message}: ${detail}` : message).slice(0, 1_000),
+			occurredAt: Date.now(),
+		},
+	});
 }
 
 /** A Foundry notice in a session's transcript (errors, sandbox expiry …). */

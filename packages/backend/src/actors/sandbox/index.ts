@@ -12,6 +12,7 @@ import {
 	type TranscriptPage,
 	transcriptInputSchema,
 } from "@foundry/shared";
+import { eq, inArray } from "drizzle-orm";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import type { SandboxProvider } from "../../adapters/sandbox-agent.ts";
@@ -20,10 +21,12 @@ import { GithubHost } from "../../domain/repo-url.ts";
 import { canSubscribe, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
-import type { Outbox } from "../shared/outbox.ts";
+import { deliverPeerMessage, type Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
 import { gitOp } from "./commands/git-ops.ts";
 import { pauseIfIdle, release } from "./commands/provision.ts";
+import { recover } from "./commands/recover.ts";
+import { RESTART_REASON } from "./recovery.ts";
 import { cancel, closeSession, openSession, prompt, recordEvents, respondPermission, turnEnded } from "./commands/sessions.ts";
 import { readSandbox, type SandboxCommandContext, toSandboxInfo } from "./context.ts";
 import { type SandboxDb, sandboxDatabase } from "./database.ts";
@@ -31,9 +34,23 @@ import { readSdkEvents, readTranscript } from "./reads.ts";
 import { SandboxRuntime } from "./runtime.ts";
 import { sessions } from "./schema.ts";
 
+const ORPHAN_REASON = "the process running it stopped (a backend restart or crash)";
+
+/** Queues a recovery when this (new) instance finds sessions its tables call busy. */
+async function closeOrphanedTurns(c: { db: SandboxDb; queue: { send(name: string, body: unknown): Promise<unknown> } }, restarted: boolean): Promise<void> {
+	if (restarted) {
+		await c.queue.send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true });
+		return;
+	}
+	const busy = await c.db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.status, ["running", "needs_input"])).limit(1);
+	if (busy.length > 0) await c.queue.send(QUEUE.sandbox.recover, { reason: ORPHAN_REASON, gone: false });
+}
+
 export interface SandboxDeps extends ActorDeps {
 	sandboxProvider: SandboxProvider;
 	sandboxConfig: SandboxConfig;
+	/** Keys ("org/task") of sandboxes a previous run left, reclaimed at start, not yet recovered. */
+	reclaimed: Set<string>;
 }
 
 interface Live {
@@ -84,8 +101,9 @@ export function sandboxActor(deps: SandboxDeps) {
 						send: host.send,
 						keepAwake: host.keepAwake,
 						storedEvents: (sessionId) => readSdkEvents(host.db, sessionId, generation),
+						// Only this generation's: a session re-opened here from a lost sandbox starts afresh.
 						storedRecords: async () =>
-							(await host.db.select({ r: sessions.sdkRecord }).from(sessions))
+							(await host.db.select({ r: sessions.sdkRecord }).from(sessions).where(eq(sessions.generation, generation)))
 								.filter((x): x is { r: string } => x.r !== null)
 								.map((x) => JSON.parse(x.r)),
 					},
@@ -113,6 +131,10 @@ export function sandboxActor(deps: SandboxDeps) {
 				keepAwake: (p) => c.keepAwake(p),
 				db: c.db,
 			});
+			// A new instance holds no turns: any the tables call running were left by one that died.
+			// A sandbox this backend reclaimed at start is known gone (and why).
+			const restarted = deps.reclaimed.delete(c.key.join("/"));
+			void closeOrphanedTurns(c, restarted).catch((err: unknown) => log.error({ err, key: c.key }, "orphaned turns could not be looked at on wake"));
 		},
 		onSleep: async (c) => {
 			hosts.delete(c.key.join("/"));
@@ -134,8 +156,10 @@ export function sandboxActor(deps: SandboxDeps) {
 					[QUEUE.sandbox.git]: (s, body, o) => gitOp(context(s, o), body),
 					[QUEUE.sandbox.release]: (s, body, o) => release(context(s, o), body),
 					[QUEUE.sandbox.pause]: (s, body, o) => pauseIfIdle(context(s, o), body),
+					[QUEUE.sandbox.recover]: (s, body, o) => recover(context(s, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
+				tellPeer: (s, message) => deliverPeerMessage(peers(s, deps.internalParams), message),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
 				onSystemFailure: (s, failure) =>
 					reportRuntimeIssue(peers(s, deps.internalParams), s.key[0] ?? "", { actorName: ACTOR.sandbox, actorKey: s.key, ...failure }),

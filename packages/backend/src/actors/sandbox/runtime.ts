@@ -48,6 +48,7 @@ export interface RuntimeHost {
 const FLUSH_MS = 50;
 const MAX_BATCH_BYTES = 256 * 1024;
 const LIVENESS_MS = 3_000;
+const SEND_ATTEMPTS = 4;
 
 export class SandboxRuntime {
 	#sdk: SandboxAgent | null = null;
@@ -149,7 +150,7 @@ export class SandboxRuntime {
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
 			ended.expired = message === "sandbox expired" || !(await this.alive());
-			ended.error = ended.expired ? "sandbox expired — start a new session" : message;
+			ended.error = ended.expired ? "sandbox expired" : message;
 			if (ended.expired) this.#sdk = null;
 		} finally {
 			clearInterval(watch);
@@ -157,7 +158,15 @@ export class SandboxRuntime {
 		// Late events of the turn arrive after prompt() resolves; give them a moment, then flush.
 		await new Promise((r) => setTimeout(r, 150));
 		await this.flush();
-		await this.host.send(QUEUE.sandbox.turnEnded, ended).catch((err: unknown) => this.host.log.error({ err, sessionId }, "turn end not delivered"));
+		// Not delivered even after retries: the actor is going away; its next instance finds the
+		// session still running with nobody running it and closes the turn (recover on wake).
+		await this.#toActor(QUEUE.sandbox.turnEnded, ended).catch((err: unknown) => this.host.log.error({ err, sessionId }, "turn end not delivered; recovery closes it on the next wake"));
+	}
+
+	/** Stops whatever the agent still does in a session whose turn this runtime never started (recovery). */
+	async abandon(sessionId: string): Promise<void> {
+		const sdk = await this.sdk();
+		await withTimeout(sdk.destroySession(sessionId), 5_000, "cancel");
 	}
 
 	/** Interrupts the running turn (sandbox-agent's cancel: destroySession). */
@@ -223,7 +232,9 @@ export class SandboxRuntime {
 			const body: RecordEventsBody = { generation: this.generation, events: chunk, records: last ? records : [] };
 			chunk = [];
 			size = 0;
-			await this.host.send(QUEUE.sandbox.recordEvents, body).catch((err: unknown) => this.host.log.error({ err }, "transcript events not delivered"));
+			await this.#toActor(QUEUE.sandbox.recordEvents, body).catch((err: unknown) =>
+				this.host.log.error({ err, lost: body.events.length }, "transcript events not delivered (a gap in the transcript)"),
+			);
 		};
 		for (const e of events) {
 			const bytes = JSON.stringify(e.payload).length;
@@ -232,6 +243,20 @@ export class SandboxRuntime {
 			size += bytes;
 		}
 		await send(true);
+	}
+
+	/** Sends to the actor's own queue; a transient failure (the gateway re-routing) is retried. */
+	async #toActor(queue: string, body: unknown): Promise<void> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await this.host.send(queue, body);
+				return;
+			} catch (err) {
+				if (attempt >= SEND_ATTEMPTS) throw err;
+				this.host.log.warn({ err, queue, attempt }, "own queue not reached yet");
+				await new Promise((r) => setTimeout(r, 250 * attempt));
+			}
+		}
 	}
 
 	/** sandbox-agent's persistence, backed by the actor's tables (writes go through its queue). */

@@ -4,13 +4,16 @@ import { parseInput, sandboxKey } from "@foundry/shared";
 import { and, eq, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
-import { decodeHandle, notice, readSandbox, type SandboxCommandContext, type SandboxRow, updateSession, writeSandbox } from "../context.ts";
+import { decodeHandle, notice, readSandbox, type SandboxCommandContext, type SandboxRow, systemIssue, updateSession, writeSandbox } from "../context.ts";
 import { prepareRepo, type RepoSpec } from "../git.ts";
 import type { SandboxRuntime } from "../runtime.ts";
 import { sessions } from "../schema.ts";
+import { endTurn, interruptTurn } from "../turns.ts";
 import { bindsFor, locate, repoAccess } from "./repo-access.ts";
 
-export const EXPIRED = "sandbox expired — start a new session";
+/** What the runtime reports when the sandbox stopped answering mid-turn. */
+export const EXPIRED = "sandbox expired";
+const LOST_NOTICE = "the next message continues in a new sandbox (the agent starts without the earlier conversation; this transcript keeps it)";
 
 export interface Ready {
 	rt: SandboxRuntime;
@@ -28,7 +31,7 @@ export async function ensureSandbox(ctx: SandboxCommandContext, repoUrl: string)
 	const before = await writeSandbox(ctx, { state: "provisioning", provider: ctx.provider.name, error: null });
 	let handle: Awaited<ReturnType<typeof ctx.provider.create>>;
 	try {
-		handle = await ctx.provider.create(`${ctx.orgId}-${ctx.taskId}`, binds.length > 0 ? { binds } : undefined);
+		handle = await ctx.provider.create(`${ctx.orgId}-${ctx.taskId}`, { ...(binds.length > 0 ? { binds } : {}), owner: { orgId: ctx.orgId, taskId: ctx.taskId } });
 	} catch (err) {
 		const e = sandboxError(err, "provisioning the sandbox failed");
 		await writeSandbox(ctx, { state: "error", error: e.message });
@@ -49,8 +52,8 @@ export async function ensureSandbox(ctx: SandboxCommandContext, repoUrl: string)
 	return { rt, row };
 }
 
-/** The ready sandbox when it still answers; an unreachable one is expired here. */
-export async function liveSandbox(ctx: SandboxCommandContext): Promise<Ready | null> {
+/** The ready sandbox when it still answers; an unreachable one is expired here (`why` says how it was found). */
+export async function liveSandbox(ctx: SandboxCommandContext, why = "the sandbox stopped answering"): Promise<Ready | null> {
 	let row = await readSandbox(ctx.db);
 	if (row.state === "paused") row = await resumeSandbox(ctx, row);
 	if (row.state !== "ready") return null;
@@ -58,24 +61,28 @@ export async function liveSandbox(ctx: SandboxCommandContext): Promise<Ready | n
 	const held = ctx.runtime();
 	const rt = held && held.generation === row.generation ? held : handle ? ctx.attach(handle, row.generation) : null;
 	if (rt && (await rt.alive())) return { rt, row };
-	await expire(ctx, row);
+	await expire(ctx, row, why);
 	return null;
 }
 
-/** The sandbox is gone (killed, timed out, backend restarted): say so on it and on its sessions. */
-export async function expire(ctx: SandboxCommandContext, row: SandboxRow): Promise<void> {
+/**
+ * The sandbox is gone (killed, timed out, backend restarted): said on it and in its sessions. Open
+ * turns close as interrupted; the sessions stay usable — the next message re-opens them in a new
+ * sandbox.
+ */
+export async function expire(ctx: SandboxCommandContext, row: SandboxRow, why: string): Promise<void> {
 	await ctx.runtime()?.dispose();
 	ctx.attach(null, row.generation);
-	await writeSandbox(ctx, { state: "expired", error: EXPIRED, repoReady: 0 });
-	ctx.outbox.audit({ kind: "sandbox.expired", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation } });
-	ctx.log.warn({ generation: row.generation }, "sandbox expired");
+	await writeSandbox(ctx, { state: "expired", error: `${EXPIRED} (${why})`, repoReady: 0 });
+	ctx.outbox.audit({ kind: "sandbox.expired", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation, reason: why } });
+	ctx.log.warn({ generation: row.generation, why }, "sandbox expired");
 	const open = await ctx.db
-		.select({ id: sessions.id })
+		.select()
 		.from(sessions)
 		.where(and(eq(sessions.generation, row.generation), notInArray(sessions.status, ["closed", "error", "pending_provision"])));
 	for (const s of open) {
-		await notice(ctx, s.id, "error", EXPIRED);
-		await updateSession(ctx, s.id, { status: "error", error: EXPIRED }, { ended: "error", message: EXPIRED });
+		if (s.status === "running" || s.status === "needs_input") await interruptTurn(ctx, s, why);
+		await notice(ctx, s.id, "notice", `${EXPIRED} (${why}): ${LOST_NOTICE}`);
 	}
 }
 
@@ -99,18 +106,25 @@ export async function release(ctx: SandboxCommandContext, body: unknown): Promis
 	const open = await ctx.db.select().from(sessions).where(notInArray(sessions.status, ["closed", "error"]));
 	for (const s of open) {
 		if (rt?.running(s.id)) await rt.cancel(s.id).catch((err: unknown) => ctx.log.warn({ err, sessionId: s.id }, "cancel on release failed"));
-		await updateSession(ctx, s.id, { status: "closed" });
+		await closeRow(ctx, s);
 	}
 	await rt?.dispose();
 	ctx.attach(null, row.generation);
 	const handle = await decodeHandle(ctx, row);
 	if (handle && (row.state === "ready" || row.state === "paused" || row.state === "expired")) {
-		await ctx.provider.destroy(handle).catch((err: unknown) => ctx.log.warn({ err }, "sandbox destroy failed (it may already be gone)"));
+		// A sandbox that cannot be destroyed keeps running: a leak someone must see.
+		await ctx.provider.destroy(handle).catch((err: unknown) => systemIssue(ctx, "sandbox.release", "the sandbox could not be destroyed (it may still be running)", err));
 	}
 	if (row.state === "none") return { released: false };
 	await writeSandbox(ctx, { state: "destroyed", handle: null, repoReady: 0, error: null });
 	ctx.outbox.audit({ kind: "sandbox.released", actor, repoId: null, taskId: ctx.taskId, payload: { reason, generation: row.generation } });
 	return { released: true };
+}
+
+/** Closes a session for good; a turn still open in metering ends now. */
+export async function closeRow(ctx: SandboxCommandContext, s: typeof sessions.$inferSelect): Promise<void> {
+	await updateSession(ctx, s.id, { status: "closed", turnStartedAt: null, turnId: null });
+	if (s.turnId) endTurn(ctx, s.turnId, s.turnStartedAt ?? Date.now());
 }
 
 /** A paused sandbox is continued before use; one that cannot be is expired. */
@@ -120,7 +134,7 @@ async function resumeSandbox(ctx: SandboxCommandContext, row: SandboxRow): Promi
 		if (handle) await ctx.provider.resume?.(handle);
 	} catch (err) {
 		ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, "paused sandbox could not be resumed");
-		await expire(ctx, row);
+		await expire(ctx, row, "the paused sandbox could not be resumed");
 		return readSandbox(ctx.db);
 	}
 	ctx.outbox.audit({ kind: "sandbox.resumed", actor: "system", repoId: null, taskId: ctx.taskId, payload: { generation: row.generation } });

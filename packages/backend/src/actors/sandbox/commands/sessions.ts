@@ -1,17 +1,18 @@
 // Agent sessions in the sandbox: open (provision → repository → agent session), prompt (the turn
 // runs in the runtime, outside this loop), stop, permission answers, close, and the events and turn
 // ends the runtime reports back.
-import { FoundryError, organizationKey, PERMISSION_REPLIES, parseInput, QUEUE, sessionSchema } from "@foundry/shared";
+import { FoundryError, PERMISSION_REPLIES, parseInput, QUEUE, sessionSchema } from "@foundry/shared";
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { sandboxError } from "../../../adapters/sandbox-agent.ts";
-import { appendEvents, type NewEvent, notice, readSession, type SandboxCommandContext, updateSession } from "../context.ts";
-import { repoDir, repoSchema } from "../git.ts";
+import { appendEvents, type NewEvent, notice, readSession, type SandboxCommandContext, systemIssue, updateSession } from "../context.ts";
+import { type RepoSpec, repoDir, repoSchema } from "../git.ts";
 import { normalizeEnvelope } from "../normalize.ts";
 import type { TurnEndedBody } from "../runtime.ts";
 import { events, sessions } from "../schema.ts";
 import { afterTurn } from "./git-ops.ts";
-import { EXPIRED, ensureRepo, ensureSandbox, liveSandbox, planPause } from "./provision.ts";
+import { endTurn, interruptTurn } from "../turns.ts";
+import { closeRow, EXPIRED, ensureRepo, ensureSandbox, liveSandbox, planPause } from "./provision.ts";
 
 const openSchema = z.object({
 	session: sessionSchema,
@@ -54,7 +55,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 		await notice(ctx, session.id, "error", e.message);
 		await updateSession(ctx, session.id, { status: "error", error: e.message }, { ended: "error", message: e.message });
 		ctx.outbox.audit({ kind: "session.failed", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: session.id, error: e.message } });
-		if (turnId) await endTurn(ctx, turnId, Date.now());
+		if (turnId) endTurn(ctx, turnId, Date.now());
 		return { status: "error" };
 	}
 }
@@ -66,40 +67,42 @@ async function startTurn(ctx: SandboxCommandContext, sessionId: string, text: st
 	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now(), turnId });
 }
 
-/** Tells the organization a turn's measured time (metering); a turn that never ran counts 0. */
-async function endTurn(ctx: SandboxCommandContext, turnId: string, startedAt: number, endedAt = Date.now()): Promise<void> {
-	await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.recordUsage, { turnId, startedAt, endedAt });
-}
-
-const promptSchema = z.object({ sessionId: z.string().min(1), text: z.string().min(1), turnId: z.string().nullable().optional() });
+const promptSchema = z.object({
+	sessionId: z.string().min(1),
+	text: z.string().min(1),
+	turnId: z.string().nullable().optional(),
+	/** Where to re-open the session when its sandbox was lost (the task sends them with every message). */
+	repo: repoSchema.optional(),
+	ownerUserId: z.string().min(1).optional(),
+});
+type PromptBody = z.infer<typeof promptSchema>;
 
 /** sandbox.prompt: starts a turn (returns at once). */
 export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise<{ started: boolean }> {
-	const { sessionId, text, turnId } = parseInput(promptSchema, body);
+	const input = parseInput(promptSchema, body);
 	try {
-		return await promptChecked(ctx, sessionId, text, turnId ?? null);
+		return await promptChecked(ctx, input);
 	} catch (err) {
-		if (turnId) await endTurn(ctx, turnId, Date.now());
+		if (input.turnId) endTurn(ctx, input.turnId, Date.now());
 		throw err;
 	}
 }
 
-async function promptChecked(ctx: SandboxCommandContext, sessionId: string, text: string, turnId: string | null): Promise<{ started: boolean }> {
-	const row = await readSession(ctx.db, sessionId);
+async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Promise<{ started: boolean }> {
+	const { sessionId, text } = input;
+	let row = await readSession(ctx.db, sessionId);
 	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "session is closed; start a new session");
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
-	// `error` is terminal (it never started, or its sandbox expired); a failed turn leaves it idle.
+	// `error` is terminal (it never started); a failed turn or a lost sandbox leaves it usable.
 	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `session cannot be used (${row.error ?? "error"}); start a new session`);
-	const sandboxRow = await liveSandbox(ctx);
-	if (!sandboxRow || sandboxRow.row.generation !== row.generation) {
-		if (sandboxRow) {
-			await notice(ctx, sessionId, "error", EXPIRED);
-			await updateSession(ctx, sessionId, { status: "error", error: EXPIRED }, { ended: "error", message: EXPIRED });
-		}
-		throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+	if ((row.status === "running" || row.status === "needs_input") && !ctx.runtime()?.running(sessionId)) {
+		await interruptTurn(ctx, row, "nothing was running it any more");
+		row = await readSession(ctx.db, sessionId);
 	}
 	try {
-		await startTurn(ctx, sessionId, text, turnId);
+		const live = await liveSandbox(ctx);
+		if (!live || live.row.generation !== row.generation) await reopen(ctx, row, input.repo, input.ownerUserId);
+		await startTurn(ctx, sessionId, text, input.turnId ?? null);
 	} catch (err) {
 		const e = sandboxError(err, "the message could not be sent");
 		await notice(ctx, sessionId, "error", e.message);
@@ -109,15 +112,34 @@ async function promptChecked(ctx: SandboxCommandContext, sessionId: string, text
 	return { started: true };
 }
 
+/**
+ * A session whose sandbox was lost continues in the current one (provisioned and cloned when
+ * needed): a new agent session under the same id; the transcript says so.
+ */
+async function reopen(ctx: SandboxCommandContext, row: Awaited<ReturnType<typeof readSession>>, repo: Omit<RepoSpec, "defaultBranch"> | undefined, ownerUserId: string | undefined): Promise<void> {
+	if (!repo || !ownerUserId) throw new FoundryError("PRECONDITION_FAILED", `${EXPIRED}; start a new session`);
+	const ready = await ensureSandbox(ctx, repo.url);
+	await ensureRepo(ctx, ready, repo, ownerUserId);
+	const record = await ready.rt.openSession(row.id, row.agent, row.model, repoDir(ready.rt.handle.root));
+	await notice(ctx, row.id, "notice", `continuing in a new sandbox (generation ${ready.row.generation})`);
+	await updateSession(ctx, row.id, { generation: ready.row.generation, sdkRecord: JSON.stringify(record) });
+	ctx.outbox.audit({ kind: "session.reopened", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: row.id, generation: ready.row.generation } });
+}
+
 const refSchema = z.object({ sessionId: z.string().min(1) });
 const cancelSchema = refSchema.extend({ reason: z.string().max(200).optional() });
 
 /** sandbox.cancel: interrupts the running turn within a second (sandbox-agent's cancel). */
 export async function cancel(ctx: SandboxCommandContext, body: unknown): Promise<{ cancelled: boolean }> {
 	const { sessionId, reason } = parseInput(cancelSchema, body);
-	await readSession(ctx.db, sessionId);
+	const row = await readSession(ctx.db, sessionId);
 	const rt = ctx.runtime();
-	if (!rt?.running(sessionId)) return { cancelled: false };
+	if (!rt?.running(sessionId)) {
+		// Stop on a session the tables call busy but nothing runs (a crash): it is closed, not ignored.
+		if (row.status !== "running" && row.status !== "needs_input") return { cancelled: false };
+		await interruptTurn(ctx, row, reason ? `stopped (${reason}); nothing was running it any more` : "stopped; nothing was running it any more");
+		return { cancelled: true };
+	}
 	await rt.cancel(sessionId);
 	if (reason) await notice(ctx, sessionId, "notice", `stopped: ${reason}`);
 	return { cancelled: true };
@@ -143,7 +165,7 @@ export async function closeSession(ctx: SandboxCommandContext, body: unknown): P
 	if (!row || row.status === "closed") return { closed: false };
 	const rt = ctx.runtime();
 	if (rt?.running(sessionId)) await rt.cancel(sessionId).catch((err: unknown) => ctx.log.warn({ err, sessionId }, "cancel on close failed"));
-	await updateSession(ctx, sessionId, { status: "closed" });
+	await closeRow(ctx, row);
 	return { closed: true };
 }
 
@@ -194,7 +216,8 @@ const turnEndedSchema = z.object({
 export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Promise<{ status: string }> {
 	const ended = parseInput(turnEndedSchema, body) as TurnEndedBody;
 	const row = await readSession(ctx.db, ended.sessionId);
-	if (row.status === "closed") return { status: "closed" };
+	// Closed, or already closed as interrupted (recovery), or from an older sandbox: nothing to end.
+	if ((row.status !== "running" && row.status !== "needs_input") || row.generation !== ended.generation) return { status: row.status };
 	if (ended.expired) {
 		const live = await liveSandbox(ctx); // marks the sandbox and its sessions expired
 		if (!live) return { status: "error" };
@@ -206,9 +229,9 @@ export async function turnEnded(ctx: SandboxCommandContext, body: unknown): Prom
 	const status = "idle";
 	const minutes = row.turnStartedAt ? Math.round((Date.now() - row.turnStartedAt) / 1000) : null;
 	await updateSession(ctx, ended.sessionId, { status, error: ended.error, turnStartedAt: null, turnId: null }, { ended: failed ? "error" : "finished", message: ended.error ?? ended.stopReason });
-	if (row.turnId) await endTurn(ctx, row.turnId, row.turnStartedAt ?? Date.now());
+	if (row.turnId) endTurn(ctx, row.turnId, row.turnStartedAt ?? Date.now());
 	ctx.outbox.audit({ kind: "session.turn_ended", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: ended.sessionId, stopReason: ended.stopReason, error: ended.error, seconds: minutes } });
-	if (!failed) await afterTurn(ctx).catch((err: unknown) => ctx.log.warn({ err }, "changes summary failed"));
+	if (!failed) await afterTurn(ctx).catch((err: unknown) => systemIssue(ctx, QUEUE.sandbox.turnEnded, "the task's changes could not be computed after a turn", err));
 	await planPause(ctx);
 	return { status };
 }

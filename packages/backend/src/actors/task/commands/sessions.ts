@@ -141,7 +141,8 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 	const turnId = await admit(ctx, record, row.id);
 	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
 	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
-	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId }, row.id);
+	// With where it works: a session whose sandbox was lost is re-opened in a new one.
+	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId, repo: repoOf(record), ownerUserId: record.owner }, row.id);
 	return toSession(row, ctx.taskId);
 }
 

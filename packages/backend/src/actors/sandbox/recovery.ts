@@ -1,0 +1,37 @@
+// At start: the sandboxes a previous run left behind (their servers already stopped) are told so;
+// each actor closes its open turns as interrupted and keeps its sessions usable.
+import { type ConnParams, QUEUE, sandboxKey } from "@foundry/shared";
+import type { Logger } from "pino";
+import type { SandboxOwner } from "../../adapters/sandbox-agent.ts";
+import type { RawPeerClient } from "../shared/peers.ts";
+import { retrying } from "../shared/route-retry.ts";
+
+const ATTEMPTS = 8;
+const PARALLEL = 4;
+
+export const RESTART_REASON = "the backend restarted while it ran";
+
+export async function recoverSandboxes(client: RawPeerClient, params: ConnParams, owners: SandboxOwner[], log: Logger): Promise<void> {
+	const keys = [...new Map(owners.map((o) => [`${o.orgId}/${o.taskId}`, sandboxKey(o.orgId, o.taskId)])).values()];
+	const tell = async (key: string[]) => {
+		for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+			try {
+				await retrying(client.sandbox.getOrCreate(key, { params })).send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true });
+				return;
+			} catch (err) {
+				if (attempt === ATTEMPTS) {
+					log.error({ err, key }, "a sandbox of the previous run could not be told to recover (its sessions recover when it is next used)");
+					return;
+				}
+				await new Promise((r) => setTimeout(r, 1_000 * attempt));
+			}
+		}
+	};
+	const queue = [...keys];
+	await Promise.all(
+		Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
+			for (let key = queue.shift(); key; key = queue.shift()) await tell(key);
+		}),
+	);
+	if (keys.length > 0) log.info({ sandboxes: keys.length }, "sandboxes of the previous run told to recover");
+}
