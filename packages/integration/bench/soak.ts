@@ -4,7 +4,8 @@
 // restart: how long until no turn is left open (recovery), and whether every acknowledged create
 // and every opened PR exists exactly once. Prints lost / duplicated / stuck counts (all must be 0)
 // and the recovery time p50 / max; exits 1 when a count is not 0.
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { FoundryClient } from "@foundry/client";
 import { startSim } from "@foundry/github-sim/harness";
 import { createRepo, octokitAs, openPull } from "../test/github-world.ts";
@@ -12,6 +13,9 @@ import { DEFAULT_ORG, eventually, startBackend, type TestBackend } from "../test
 
 const ROUNDS = Number(process.env.FOUNDRY_SOAK_ROUNDS ?? 20);
 const WORKERS = 2;
+/** FOUNDRY_SOAK_LOGS=<dir>: each killed backend's output is kept there (round-N.log). */
+const LOGS = process.env.FOUNDRY_SOAK_LOGS ?? null;
+if (LOGS) mkdirSync(LOGS, { recursive: true });
 const SOAK_REPO = "soak";
 const BRANCHES = 20 * ROUNDS;
 
@@ -92,12 +96,15 @@ async function recovered(client: FoundryClient, state: State, timeoutMs: number)
 		}, timeoutMs);
 		return Date.now() - started;
 	} catch {
+		const usage = await client.billing.usage("session").catch((err: unknown) => String(err));
+		const sessions = await Promise.all(state.workers.map((w) => client.sessions.list(w.taskId).catch((err: unknown) => String(err))));
+		console.log(`  stuck: usage ${JSON.stringify(usage)}; sessions ${JSON.stringify(sessions)}`);
 		return null;
 	}
 }
 
 /** Creates lost or doubled so far; with `pulls`, the PRs' tasks too (only once the sync caught up). */
-async function check(client: FoundryClient, state: State, soakRepoId: string, pulls: boolean): Promise<Counts> {
+async function check(client: FoundryClient, state: State, soakRepoId: string, pulls: boolean, quiet = pulls): Promise<Counts> {
 	const tasks = await retry(() => client.tasks.list({}));
 	const titles = new Map<string, number>();
 	for (const t of tasks) titles.set(t.title, (titles.get(t.title) ?? 0) + 1);
@@ -108,6 +115,15 @@ async function check(client: FoundryClient, state: State, soakRepoId: string, pu
 	for (const t of tasks.filter((x) => x.repoId === soakRepoId)) branches.set(t.branch, (branches.get(t.branch) ?? 0) + 1);
 	duplicated += [...branches.values()].filter((n) => n > 1).length;
 	if (pulls) lost += [...state.pulls].filter((b) => !branches.has(b)).length;
+	if (lost + duplicated > 0 && !quiet) {
+		const detail = {
+			lostCreates: [...state.created.entries()].filter(([id]) => !ids.has(id)),
+			doubledTitles: [...titles.entries()].filter(([title, n]) => title.startsWith("soak r") && n > 1),
+			doubledBranches: [...branches.entries()].filter(([, n]) => n > 1),
+			lostPulls: pulls ? [...state.pulls].filter((b) => !branches.has(b)) : [],
+		};
+		console.log(`  detail: ${JSON.stringify(detail)}`);
+	}
 	return { lost, duplicated, stuck: 0 };
 }
 
@@ -142,6 +158,7 @@ async function main(): Promise<void> {
 			await sleep(rand(2_000, 10_000));
 			backend.process.kill("SIGKILL");
 			await running.end();
+			if (LOGS) writeFileSync(join(LOGS, `round-${round}.log`), backend.output());
 			backend = await startBackend({ sim, dataDir, signIn: false });
 			client = backend.clientFor(token, DEFAULT_ORG);
 			const ms = await recovered(client, state, 120_000);
@@ -152,8 +169,10 @@ async function main(): Promise<void> {
 			if (round === ROUNDS) {
 				// The sync has caught up with every PR opened meanwhile; then the final counts.
 				await client.github.sync().catch(() => undefined);
-				await eventually(async () => ((await client.github.status()).phase === "done" ? true : undefined), 120_000).catch(() => undefined);
-				const final = await check(client, state, soakRepo.id, true);
+				const final = await eventually(async () => {
+					const c = await check(client, state, soakRepo.id, true);
+					return c.lost === 0 ? c : undefined;
+				}, 120_000).catch(() => check(client, state, soakRepo.id, true, false));
 				totals.lost = final.lost;
 				totals.duplicated = final.duplicated;
 				console.log(`final (sync caught up): lost ${final.lost}, duplicated ${final.duplicated}`);
@@ -165,6 +184,7 @@ async function main(): Promise<void> {
 			await eventually(async () => ((await client.sessions.fullTranscript(w.taskId, w.sessionId)).some((e) => e.text === "echo: ping" && e.at > Date.now() - 120_000) ? true : undefined), 120_000);
 		}
 	} finally {
+		if (LOGS) writeFileSync(join(LOGS, "last.log"), backend.output());
 		await backend.stop();
 		rmSync(dataDir, { recursive: true, force: true });
 		await sim.stop();

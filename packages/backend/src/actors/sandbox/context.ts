@@ -110,7 +110,8 @@ export async function updateSession(
 	const { id: _id, ...values } = next;
 	await ctx.db.update(sessions).set(values).where(eq(sessions.id, id));
 	const session = toSession(next, ctx.taskId);
-	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, ctx.taskId)).send(QUEUE.task.applySession, { session, turn: turn ?? null });
+	// After this batch commits, retried until delivered (the task applies versions in order, once).
+	ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, ctx.taskId), queue: QUEUE.task.applySession, body: { session, turn: turn ?? null } });
 	return session;
 }
 

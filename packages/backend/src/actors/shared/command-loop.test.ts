@@ -31,9 +31,11 @@ async function runOnce(batch: Msg[], spec: CommandLoopSpec<object>) {
 		loop: async (_name: string, run: (loop: unknown) => Promise<unknown>) => {
 			const loop = {
 				queue: { nextBatch: async () => batch },
-				step: async (name: string, fn: (s: object) => Promise<unknown>) => {
+				step: async (nameOrConfig: string | { name: string; run: (s: object) => Promise<unknown> }, fn?: (s: object) => Promise<unknown>) => {
+					const name = typeof nameOrConfig === "string" ? nameOrConfig : nameOrConfig.name;
+					const run = typeof nameOrConfig === "string" ? fn : nameOrConfig.run;
 					steps.push(name);
-					return fn({});
+					return run?.({});
 				},
 			};
 			iterations++;
@@ -96,6 +98,7 @@ describe("runCommandLoop", () => {
 			flushAudit: async () => {
 				throw new FoundryError("UPSTREAM_FAILED", "audit log unreachable");
 			},
+			deliveryBudgetMs: 300,
 		};
 		expect((await runOnce([message("quiet")], spec)).steps).toEqual(["run-commands"]);
 		await runOnce([message("audited")], spec);
@@ -125,11 +128,13 @@ describe("runCommandLoop", () => {
 				}
 			},
 			undelivered: async (_s, command, error) => void trace.push(`undelivered:${command.queue}:${error.message}`),
+			deliveryBudgetMs: 1_000,
 		};
 		const { steps } = await runOnce(batch, spec);
 		expect(batch[0]?.completed).toEqual({ ok: true, value: "created" });
 		expect(steps).toEqual(["run-commands", "tell-peers"]);
-		expect(attempts).toBe(4);
+		// Retried with backoff (250, 500 ms) within the budget, then recorded on the entity.
+		expect(attempts).toBe(3);
 		expect(trace.filter((t) => t.startsWith("tell:")).every((t) => t.endsWith("after-reply"))).toBe(true);
 		expect(trace.slice(-3)).toEqual([
 			"issue:sandbox.openSession",
@@ -137,4 +142,30 @@ describe("runCommandLoop", () => {
 			"tell:sandbox.prompt:after-reply",
 		]);
 	}, 20_000);
+
+	it("retries audit delivery until the audit log answers (it is unreachable for a while after a crash)", async () => {
+		let calls = 0;
+		const delivered: string[] = [];
+		const issues: string[] = [];
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				change: async (_s, _b, outbox) => {
+					outbox.audit({ kind: "task.renamed", actor: "u1", repoId: null, taskId: "t1", payload: {} });
+					return "ok";
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async (_s, f) => void issues.push(f.command),
+			flushAudit: async (_s, events) => {
+				calls++;
+				if (calls < 3) throw new FoundryError("UPSTREAM_FAILED", "internal_error");
+				delivered.push(...events.map((e) => e.kind));
+			},
+			deliveryBudgetMs: 5_000,
+		};
+		await runOnce([message("change")], spec);
+		expect(calls).toBe(3);
+		expect(delivered).toEqual(["task.renamed"]);
+		expect(issues).toEqual([]);
+	});
 });

@@ -27,11 +27,14 @@ export interface CommandLoopSpec<TStep> {
 	tellOrganization?: (step: TStep, messages: OrgMessage[]) => Promise<void>;
 	/** Delivers one message to another actor (Outbox.tell); required when a handler tells peers. */
 	tellPeer?: (step: TStep, message: PeerMessage) => Promise<void>;
+	/** How long deliveries are retried (DELIVERY_BUDGET_MS unless set; tests shorten it). */
+	deliveryBudgetMs?: number;
 	/** Runs this actor's own command for a message that could not be delivered (records it on the entity). */
 	undelivered?: (step: TStep, command: { queue: string; body: unknown }, error: ErrorPayload) => Promise<void>;
 }
 
 interface QueueMessage {
+	id?: number | bigint;
 	name: string;
 	body: unknown;
 	complete(response: unknown): Promise<void>;
@@ -61,11 +64,19 @@ export async function runCommandLoop<
 			count: BATCH_SIZE,
 			completable: true,
 		})) as unknown as QueueMessage[];
-		const { results, events, userMessages, orgMessages, peerMessages } = await loop.step("run-commands", (step) => runBatch(spec, step, batch));
+		// A step past its timeout fails the workflow (RivetKit's default: 30 s, critical). A batch
+		// may wait on a peer for up to PEER_WAIT_MS; deliveries retry for DELIVERY_BUDGET_MS.
+		const { results, events, userMessages, orgMessages, peerMessages } = await loop.step({
+			name: "run-commands",
+			timeout: RUN_STEP_TIMEOUT_MS,
+			run: (step) => runBatch(spec, step, batch),
+		});
 		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
-		if ((peerMessages?.length ?? 0) > 0) await loop.step("tell-peers", (step) => tellPeers(spec, step, peerMessages ?? []));
+		if ((peerMessages?.length ?? 0) > 0) {
+			await loop.step({ name: "tell-peers", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => tellPeers(spec, step, peerMessages ?? []) });
+		}
 		if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
-			await loop.step("flush-audit", (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []));
+			await loop.step({ name: "flush-audit", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []) });
 		}
 	});
 }
@@ -94,8 +105,29 @@ async function runBatch<TStep>(
 	};
 }
 
-const PEER_ATTEMPTS = 4;
-const PEER_BACKOFF_MS = 500;
+/**
+ * How long a delivery is retried before it counts as failed. After a crash the engine answers for
+ * the dead backend's actors only once it gives up on its runner (~15-20 s), and calls to them fail
+ * meanwhile: a shorter budget dropped audit events and turn ends in the soak.
+ */
+export const DELIVERY_BUDGET_MS = 60_000;
+const DELIVERY_STEP_TIMEOUT_MS = DELIVERY_BUDGET_MS * 4;
+const RUN_STEP_TIMEOUT_MS = 120_000;
+
+/** Runs `send` until it succeeds or the budget is spent (then throws its last error). */
+export async function deliver(send: () => Promise<void>, log: Logger, what: string, budgetMs = DELIVERY_BUDGET_MS): Promise<void> {
+	const deadline = Date.now() + budgetMs;
+	for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
+		try {
+			await send();
+			return;
+		} catch (err) {
+			if (Date.now() + delay > deadline) throw err;
+			log.warn({ what, attempt, err: err instanceof Error ? err.message : String(err) }, "not delivered yet; retrying");
+			await new Promise((r) => setTimeout(r, delay));
+		}
+	}
+}
 
 /**
  * Delivers the batch's peer messages in order, each retried (the receiver de-duplicates by the
@@ -106,19 +138,14 @@ async function tellPeers<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messa
 	const log = spec.log(step);
 	for (const message of messages) {
 		let lastError: unknown;
-		for (let attempt = 1; attempt <= PEER_ATTEMPTS; attempt++) {
-			try {
-				if (!spec.tellPeer) throw new Error("this actor cannot message peers (no tellPeer)");
-				await spec.tellPeer(step, message);
-				lastError = undefined;
-				break;
-			} catch (err) {
-				lastError = err;
-				log.warn({ queue: message.queue, attempt, err }, "peer message not delivered yet");
-				if (attempt < PEER_ATTEMPTS) await new Promise((r) => setTimeout(r, PEER_BACKOFF_MS * attempt));
-			}
+		try {
+			const tell = spec.tellPeer;
+			if (!tell) throw new Error("this actor cannot message peers (no tellPeer)");
+			await deliver(() => tell(step, message), log, message.queue, spec.deliveryBudgetMs);
+			continue;
+		} catch (err) {
+			lastError = err;
 		}
-		if (lastError === undefined) continue;
 		const error = toErrorPayload(lastError, log, { command: message.queue });
 		const failure = { ...error, code: "UPSTREAM_FAILED" as const, message: `${message.queue} not delivered: ${error.message}` };
 		await reportFailure(spec, step, log, message.queue, failure);
@@ -141,7 +168,8 @@ async function flushOutbox<TStep>(
 ): Promise<void> {
 	if (orgMessages.length > 0 && spec.tellOrganization) {
 		try {
-			await spec.tellOrganization(step, orgMessages);
+			const tell = spec.tellOrganization;
+			await deliver(() => tell(step, orgMessages), spec.log(step), "organization.messages", spec.deliveryBudgetMs);
 		} catch (err) {
 			const log = spec.log(step);
 			const error = toErrorPayload(err, log, { command: "organization.messages" });
@@ -151,7 +179,8 @@ async function flushOutbox<TStep>(
 	if (events.length > 0) await flushAudit(spec, step, events);
 	if (messages.length > 0 && spec.tellUsers) {
 		try {
-			await spec.tellUsers(step, messages);
+			const tell = spec.tellUsers;
+			await deliver(() => tell(step, messages), spec.log(step), "user.messages", spec.deliveryBudgetMs);
 		} catch (err) {
 			// Per-user state (feed, notifications) is derived; losing it is reported, not fatal.
 			const log = spec.log(step);
@@ -164,7 +193,7 @@ async function flushOutbox<TStep>(
 async function flushAudit<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, events: AuditAppend[]): Promise<void> {
 	const log = spec.log(step);
 	try {
-		await spec.flushAudit(step, events);
+		await deliver(() => spec.flushAudit(step, events), log, "audit.flush", spec.deliveryBudgetMs);
 	} catch (err) {
 		// The mutations are committed; losing their audit trail must not pass unnoticed.
 		const error = toErrorPayload(err, log, { command: "audit.flush" });
@@ -183,6 +212,7 @@ async function runOne<TStep>(
 	const handler = spec.handlers[msg.name];
 	if (!handler) return { ok: false, error: { code: "INTERNAL", message: `no handler for ${msg.name}` } };
 	const started = performance.now();
+	outbox.startCommand(msg.id === undefined ? null : String(msg.id));
 	try {
 		const value = await handler(step, msg.body, outbox);
 		log.debug({ command: msg.name, durationMs: Math.round(performance.now() - started) }, "command done");

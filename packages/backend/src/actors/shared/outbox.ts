@@ -37,6 +37,19 @@ export interface PeerMessage {
 
 export class Outbox {
 	readonly #events: AuditAppend[] = [];
+	#commandId: string | null = null;
+
+	/**
+	 * The queue message being handled: the same when a crash makes the workflow replay the batch,
+	 * so ids derived from it (a task's, a turn's) make the replay find what the first run wrote.
+	 */
+	get commandId(): string | null {
+		return this.#commandId;
+	}
+
+	startCommand(id: string | null): void {
+		this.#commandId = id;
+	}
 	readonly #peerMessages: PeerMessage[] = [];
 
 	tell(message: PeerMessage): void {

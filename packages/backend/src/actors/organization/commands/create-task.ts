@@ -31,16 +31,23 @@ const schema = z.object({ input: createTaskInputSchema, actor: actorRefSchema, a
 const MAX_BRANCH_ATTEMPTS = 8;
 
 export async function createTask(ctx: OrganizationCommandContext, body: unknown): Promise<TaskRecord> {
-	const { input, actor, actorLogin } = parseInput(schema, body);
+	const parsed = parseInput(schema, body);
+	const { actor, actorLogin } = parsed;
+	// Without the caller's own request id, the queue message's stands in: a batch replayed after a
+	// crash finds the task its first run created instead of creating it twice.
+	const input = { ...parsed.input, requestId: parsed.input.requestId ?? (ctx.outbox.commandId ? `queue-message:${ctx.outbox.commandId}` : undefined) };
 	const replay = input.requestId ? await findByRequestId(ctx, input.requestId) : null;
 	if (replay) return replay;
 	const repo = await resolveRepo(ctx.db, input.repo);
 	const title = input.title ?? deriveTitle(input.prompt);
 	const branch = input.branch ? await checkExplicitBranch(ctx, repo, input.branch) : await freshBranch(ctx, repo, title);
 	const now = Date.now();
-	const id = newTaskId();
+	// Derived from the request id: a replay that finds nothing (the crash came before the rows were
+	// written) admits the same first turn again instead of leaving one open for ever.
+	const seed = input.requestId ? `${ctx.orgId}/${input.requestId}` : undefined;
+	const id = newTaskId(seed);
 	// The first session's prompt is a turn: admitted (seat, payment, cap) before anything is written.
-	const first = input.startSession !== false ? { sessionId: newSessionId(), turnId: `first:${id}` } : null;
+	const first = input.startSession !== false ? { sessionId: newSessionId(seed), turnId: `first:${id}` } : null;
 	if (first) await admitTurn(ctx, { ...first, taskId: id, userId: actor, login: actorLogin });
 	const record: TaskRecord = {
 		id,

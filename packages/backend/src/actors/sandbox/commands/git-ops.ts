@@ -20,7 +20,7 @@ const gitSchema = z.object({
 type GitBody = z.infer<typeof gitSchema>;
 
 const report = (ctx: SandboxCommandContext, result: GitOpResult) =>
-	ctx.peers.task.getOrCreate(taskKey(ctx.orgId, ctx.taskId)).send(QUEUE.task.applyGitResult, { result });
+	ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, ctx.taskId), queue: QUEUE.task.applyGitResult, body: { result } });
 
 /** sandbox.git: push, publish a PR (push, then github-data creates it), revert one file. */
 export async function gitOp(ctx: SandboxCommandContext, body: unknown): Promise<GitOpResult> {
@@ -35,7 +35,7 @@ export async function gitOp(ctx: SandboxCommandContext, body: unknown): Promise<
 		const message = err instanceof Error ? err.message : String(err);
 		result = { op: input.op, ok: false, message, at, code: err instanceof FoundryError ? err.code : "UPSTREAM_FAILED" };
 	}
-	await report(ctx, result);
+	report(ctx, result);
 	return result;
 }
 
@@ -58,15 +58,20 @@ async function runOp(ctx: SandboxCommandContext, input: GitBody, at: number): Pr
 	const sha = await pushBranch(live.rt, root, { location: access.location, branch: repo.branch }, access.committer, access.credential);
 	const result: GitOpResult = { op: input.op, ok: true, message: `pushed ${repo.branch} at ${sha.slice(0, 12)}`, at };
 	if (input.op !== "publish_pr" || access.location.kind !== "github") return { result, reported: false };
-	await ctx.peers.githubData.getOrCreate(githubDataKey(ctx.orgId)).send(QUEUE.githubData.createPullRequest, {
-		taskId: ctx.taskId,
-		ownerUserId: input.ownerUserId,
-		repoFullName: access.location.fullName,
-		head: repo.branch,
-		base: repo.defaultBranch,
-		title: input.pr?.title ?? repo.branch,
-		body: input.pr?.body ?? "",
-		draft: input.pr?.draft ?? false,
+	ctx.outbox.tell({
+		actor: "githubData",
+		key: githubDataKey(ctx.orgId),
+		queue: QUEUE.githubData.createPullRequest,
+		body: {
+			taskId: ctx.taskId,
+			ownerUserId: input.ownerUserId,
+			repoFullName: access.location.fullName,
+			head: repo.branch,
+			base: repo.defaultBranch,
+			title: input.pr?.title ?? repo.branch,
+			body: input.pr?.body ?? "",
+			draft: input.pr?.draft ?? false,
+		},
 	});
 	return { result, reported: true };
 }
@@ -80,5 +85,5 @@ export async function afterTurn(ctx: SandboxCommandContext): Promise<void> {
 	const repo = { url: "", branch: "", defaultBranch: row.defaultBranch };
 	const changes = await changesSummary(live.rt, live.rt.handle.root, repo);
 	const diffs = await fileDiffs(live.rt, live.rt.handle.root, repo, changes.files.map((f) => f.path));
-	await ctx.peers.task.getOrCreate(taskKey(ctx.orgId, ctx.taskId)).send(QUEUE.task.applyChanges, { changes, diffs });
+	ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, ctx.taskId), queue: QUEUE.task.applyChanges, body: { changes, diffs } });
 }

@@ -164,5 +164,9 @@ export async function pauseIfIdle(ctx: SandboxCommandContext, _body: unknown): P
 /** After activity: pausing is looked at once the idle period has passed. */
 export async function planPause(ctx: SandboxCommandContext): Promise<void> {
 	if (ctx.config.idlePauseMs <= 0 || !ctx.provider.pause) return;
-	await ctx.peers.sandbox.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId)).schedulePause({ at: Date.now() + ctx.config.idlePauseMs + 250 });
+	// Only an optimization (an idle sandbox keeps running until the next look): a failure is logged.
+	await ctx.peers.sandbox
+		.getOrCreate(sandboxKey(ctx.orgId, ctx.taskId))
+		.schedulePause({ at: Date.now() + ctx.config.idlePauseMs + 250 })
+		.catch((err: unknown) => ctx.log.warn({ err }, "pausing the idle sandbox could not be planned"));
 }

@@ -95,6 +95,8 @@ async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Pro
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
 	// `error` is terminal (it never started); a failed turn or a lost sandbox leaves it usable.
 	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `session cannot be used (${row.error ?? "error"}); start a new session`);
+	// The same prompt delivered twice (the task's outbox replayed after a crash): started already.
+	if (input.turnId && row.turnId === input.turnId) return { started: true };
 	if ((row.status === "running" || row.status === "needs_input") && !ctx.runtime()?.running(sessionId)) {
 		await interruptTurn(ctx, row, "nothing was running it any more");
 		row = await readSession(ctx.db, sessionId);

@@ -41,23 +41,29 @@ async function sessionRow(ctx: TaskCommandContext, id: string): Promise<IndexRow
  * Work for the task's sandbox leaves after this batch commits (Outbox.tell): the caller never waits
  * on the sandbox actor or its creation. If it cannot be delivered, the session lands in error.
  */
-function tellSandbox(ctx: TaskCommandContext, queue: string, body: unknown, sessionId: string | null): void {
+function tellSandbox(ctx: TaskCommandContext, queue: string, body: unknown, sessionId: string | null, turnId: string | null = null): void {
 	ctx.outbox.tell({
 		actor: "sandbox",
 		key: sandboxKey(ctx.orgId, ctx.taskId),
 		queue,
 		body,
-		...(sessionId ? { onUndelivered: { queue: UNDELIVERED, body: { sessionId } } } : {}),
+		...(sessionId ? { onUndelivered: { queue: UNDELIVERED, body: { sessionId, turnId } } } : {}),
 	});
 }
 
 /** The task's own follow-up when a message for the sandbox could not be delivered. */
 export const UNDELIVERED = "task.sessionUndelivered";
-const undeliveredSchema = z.object({ sessionId: z.string(), message: z.string() });
+const undeliveredSchema = z.object({ sessionId: z.string(), turnId: z.string().nullable().optional(), message: z.string() });
 
 /** A session whose work never reached the sandbox: in error with the reason, for every client to see. */
 export async function sessionUndelivered(ctx: TaskCommandContext, body: unknown): Promise<void> {
-	const { sessionId, message } = parseInput(undeliveredSchema, body);
+	const { sessionId, turnId, message } = parseInput(undeliveredSchema, body);
+	// The turn admitted for it never ran: it ends now, at zero length (or the organization would
+	// count it running for ever). This already is the delivery's failure path, so it is sent here.
+	if (turnId) {
+		const at = Date.now();
+		await ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)).send(QUEUE.organization.recordUsage, { turnId, startedAt: at, endedAt: at });
+	}
 	const record = await ensureRecord(ctx);
 	const row = await ctx.db.select().from(sessionIndex).where(eq(sessionIndex.id, sessionId)).get();
 	if (!row || row.status === "closed") return;
@@ -108,7 +114,7 @@ export async function createSession(ctx: TaskCommandContext, body: unknown): Pro
 	const session = toSession(row, ctx.taskId);
 	ctx.broadcastSession(session);
 	ctx.outbox.audit({ kind: "session.created", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, agent, model: row.model, withPrompt: Boolean(prompt) } });
-	tellSandbox(ctx, QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null, turnId: firstTurn }, row.id);
+	tellSandbox(ctx, QUEUE.sandbox.openSession, { session, repo: repoOf(record), ownerUserId: record.owner, prompt: prompt ?? null, turnId: firstTurn }, row.id, firstTurn);
 	return session;
 }
 
@@ -142,20 +148,33 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
 	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
 	// With where it works: a session whose sandbox was lost is re-opened in a new one.
-	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId, repo: repoOf(record), ownerUserId: record.owner }, row.id);
+	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId, repo: repoOf(record), ownerUserId: record.owner }, row.id, turnId);
 	return toSession(row, ctx.taskId);
 }
 
 /** Asks the organization to admit a turn for the task's owner; returns the turn id metering uses. */
 async function admit(ctx: TaskCommandContext, record: TaskRecord, sessionId: string): Promise<string> {
-	const turnId = `${sessionId}:${Date.now().toString(36)}`;
-	await sendAndWait(ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)), QUEUE.organization.admitTurn, {
-		turnId,
-		sessionId,
-		taskId: ctx.taskId,
-		userId: record.owner,
-		login: record.ownerLogin,
-	});
+	// From the queue message when there is one: a batch replayed after a crash admits the same turn
+	// again (the organization de-duplicates by id) instead of leaving the first one open for ever.
+	const turnId = `${sessionId}:${ctx.outbox.commandId ?? Date.now().toString(36)}`;
+	try {
+		await sendAndWait(ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)), QUEUE.organization.admitTurn, {
+			turnId,
+			sessionId,
+			taskId: ctx.taskId,
+			userId: record.owner,
+			login: record.ownerLogin,
+		});
+	} catch (err) {
+		// No answer in time (the organization waking after a restart): the admission may still be
+		// applied later, and nothing would run or end that turn. Its end follows it through the same
+		// queue — a zero-length turn, or nothing when it was never admitted.
+		if (!(err instanceof FoundryError) || err.code === "UPSTREAM_FAILED" || err.code === "INTERNAL") {
+			const at = Date.now();
+			ctx.outbox.tell({ actor: "organization", key: organizationKey(ctx.orgId), queue: QUEUE.organization.recordUsage, body: { turnId, startedAt: at, endedAt: at } });
+		}
+		throw err;
+	}
 	return turnId;
 }
 
