@@ -34,7 +34,7 @@ export interface RegistryDeps extends ActorDeps {
 	sandboxProvider: SandboxProvider;
 	sandboxConfig: SandboxConfig;
 	/** Sandboxes ("org/task") a previous run left behind, reclaimed at start (see sandbox/recovery.ts). */
-	reclaimed?: Set<string>;
+	reclaimed?: Map<string, number>;
 	billingApi: BillingApi;
 	billingEnv: BillingEnv;
 	publicUrl: string;
@@ -48,7 +48,7 @@ export function createActors(deps: RegistryDeps) {
 		user: userActor(deps),
 		authIndex: authIndexActor(deps),
 		githubData: githubDataActor({ ...deps, githubApp: deps.githubApp ?? null, syncIntervalMs: deps.syncIntervalMs ?? 0 }),
-		sandbox: sandboxActor({ ...deps, reclaimed: deps.reclaimed ?? new Set() }),
+		sandbox: sandboxActor({ ...deps, reclaimed: deps.reclaimed ?? new Map() }),
 	};
 }
 

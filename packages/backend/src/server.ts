@@ -121,7 +121,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		{
 			sandboxProvider,
 			sandboxConfig: config.sandbox,
-			reclaimed: new Set(leftovers.owners.map((o) => sandboxKey(o.orgId, o.taskId).join("/"))),
+			reclaimed: new Map(leftovers.owners.map((o) => [sandboxKey(o.orgId, o.taskId).join("/"), o.pid])),
 			billingApi,
 			billingEnv: { enabled: billingApi.enabled, freeMinutes: config.billing.freeMinutes, graceMs: config.billing.graceMs },
 			publicUrl: config.publicUrl,

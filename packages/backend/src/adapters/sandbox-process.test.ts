@@ -43,7 +43,7 @@ describe("reclaimSandboxes", () => {
 		writeProcessRecord(join(dir, "acme-t1-x"), { pid, baseUrl: "http://127.0.0.1:1", dataDir: "/data", orgId: "acme", taskId: "t1" });
 		mkdirSync(join(dir, "catalog-y")); // no record (the agent catalog's, or a crashed create)
 		const out = reclaimSandboxes(dir, "/data", log);
-		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t1" }], killed: 1, removed: 2 });
+		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t1", pid }], killed: 1, removed: 2 });
 		expect(await gone(pid)).toBe(true);
 		expect(existsSync(join(dir, "acme-t1-x"))).toBe(false);
 		expect(existsSync(join(dir, "catalog-y"))).toBe(false);
@@ -56,7 +56,7 @@ describe("reclaimSandboxes", () => {
 		const foreign = leftover(join(dir, "acme-t3-x"));
 		writeProcessRecord(join(dir, "acme-t3-x"), { pid: foreign, baseUrl: "", dataDir: "/other", orgId: "acme", taskId: "t3" });
 		const out = reclaimSandboxes(dir, "/data", log);
-		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t2" }], killed: 0, removed: 1 });
+		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t2", pid: recycled }], killed: 0, removed: 1 });
 		expect(startTimeOf(recycled)).not.toBeNull();
 		expect(startTimeOf(foreign)).not.toBeNull();
 		expect(existsSync(join(dir, "acme-t3-x", "sandbox.json"))).toBe(true);

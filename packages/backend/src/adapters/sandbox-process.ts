@@ -187,7 +187,8 @@ function readRecord(root: string): ProcessRecord | null {
 }
 
 export interface Reclaimed {
-	owners: SandboxOwner[];
+	/** Whose sandboxes they were, with the server pid each one had (its generation's handle). */
+	owners: Array<SandboxOwner & { pid: number }>;
 	/** Server processes of the previous run that were still running and have been killed. */
 	killed: number;
 	removed: number;
@@ -214,7 +215,7 @@ export function reclaimSandboxes(dir: string, dataDir: string, log: Logger): Rec
 		const record = readRecord(root);
 		if (record && record.dataDir !== dataDir) continue; // another backend's (a shared sandbox dir)
 		if (record) {
-			out.owners.push({ orgId: record.orgId, taskId: record.taskId });
+			out.owners.push({ orgId: record.orgId, taskId: record.taskId, pid: record.pid });
 			if (record.startTime !== "" && startTimeOf(record.pid) === record.startTime) {
 				for (const sig of ["SIGCONT", "SIGKILL"] as const) {
 					try {

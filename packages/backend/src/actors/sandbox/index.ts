@@ -37,9 +37,9 @@ import { sessions } from "./schema.ts";
 const ORPHAN_REASON = "the process running it stopped (a backend restart or crash)";
 
 /** Queues a recovery when this (new) instance finds sessions its tables call busy. */
-async function closeOrphanedTurns(c: { db: SandboxDb; queue: { send(name: string, body: unknown): Promise<unknown> } }, restarted: boolean): Promise<void> {
-	if (restarted) {
-		await c.queue.send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true });
+async function closeOrphanedTurns(c: { db: SandboxDb; queue: { send(name: string, body: unknown): Promise<unknown> } }, restartedPid: number | undefined): Promise<void> {
+	if (restartedPid !== undefined) {
+		await c.queue.send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true, pid: restartedPid });
 		return;
 	}
 	const busy = await c.db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.status, ["running", "needs_input"])).limit(1);
@@ -49,8 +49,8 @@ async function closeOrphanedTurns(c: { db: SandboxDb; queue: { send(name: string
 export interface SandboxDeps extends ActorDeps {
 	sandboxProvider: SandboxProvider;
 	sandboxConfig: SandboxConfig;
-	/** Keys ("org/task") of sandboxes a previous run left, reclaimed at start, not yet recovered. */
-	reclaimed: Set<string>;
+	/** Sandboxes ("org/task" → server pid) a previous run left, reclaimed at start, not yet recovered. */
+	reclaimed: Map<string, number>;
 }
 
 interface Live {
@@ -133,7 +133,9 @@ export function sandboxActor(deps: SandboxDeps) {
 			});
 			// A new instance holds no turns: any the tables call running were left by one that died.
 			// A sandbox this backend reclaimed at start is known gone (and why).
-			const restarted = deps.reclaimed.delete(c.key.join("/"));
+			const keyId = c.key.join("/");
+			const restarted = deps.reclaimed.get(keyId);
+			deps.reclaimed.delete(keyId);
 			void closeOrphanedTurns(c, restarted).catch((err: unknown) => log.error({ err, key: c.key }, "orphaned turns could not be looked at on wake"));
 		},
 		onSleep: async (c) => {

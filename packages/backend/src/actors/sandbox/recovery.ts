@@ -11,12 +11,12 @@ const PARALLEL = 4;
 
 export const RESTART_REASON = "the backend restarted while it ran";
 
-export async function recoverSandboxes(client: RawPeerClient, params: ConnParams, owners: SandboxOwner[], log: Logger): Promise<void> {
-	const keys = [...new Map(owners.map((o) => [`${o.orgId}/${o.taskId}`, sandboxKey(o.orgId, o.taskId)])).values()];
-	const tell = async (key: string[]) => {
+export async function recoverSandboxes(client: RawPeerClient, params: ConnParams, owners: Array<SandboxOwner & { pid: number }>, log: Logger): Promise<void> {
+	const keys = [...new Map(owners.map((o) => [`${o.orgId}/${o.taskId}`, { key: sandboxKey(o.orgId, o.taskId), pid: o.pid }])).values()];
+	const tell = async ({ key, pid }: { key: string[]; pid: number }) => {
 		for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
 			try {
-				await retrying(client.sandbox.getOrCreate(key, { params })).send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true });
+				await retrying(client.sandbox.getOrCreate(key, { params })).send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true, pid });
 				return;
 			} catch (err) {
 				if (attempt === ATTEMPTS) {

@@ -5,18 +5,20 @@
 import { parseInput } from "@foundry/shared";
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
-import { readSandbox, readSession, type SandboxCommandContext } from "../context.ts";
+import { decodeHandle, readSandbox, readSession, type SandboxCommandContext } from "../context.ts";
 import { sessions } from "../schema.ts";
 import { interruptTurn } from "../turns.ts";
 import { expire, liveSandbox } from "./provision.ts";
 
-const recoverSchema = z.object({ reason: z.string().min(1).max(200), gone: z.boolean() });
+/** `pid`: the server that is gone; a sandbox provisioned since (a replayed prompt did) is left alone. */
+const recoverSchema = z.object({ reason: z.string().min(1).max(200), gone: z.boolean(), pid: z.number().int().optional() });
 
 const BUSY = ["running", "needs_input"] as const;
 
 export async function recover(ctx: SandboxCommandContext, body: unknown): Promise<{ interrupted: number; expired: boolean }> {
-	const { reason, gone } = parseInput(recoverSchema, body);
+	const { reason, gone: said, pid } = parseInput(recoverSchema, body);
 	const row = await readSandbox(ctx.db);
+	const gone = said && (pid === undefined || (await decodeHandle(ctx, row))?.pid === pid);
 	const held = ctx.runtime();
 	const orphans = (await ctx.db.select().from(sessions).where(inArray(sessions.status, [...BUSY]))).filter((s) => !held?.running(s.id));
 	const live = row.state === "ready" || row.state === "paused";
