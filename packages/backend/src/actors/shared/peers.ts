@@ -93,6 +93,7 @@ export async function pushMembership(client: PeerClient, userId: string, m: Appl
 }
 
 const PEER_WAIT_MS = 10_000;
+const SEND_MARGIN_MS = 2_000;
 
 /** Delivers a batch of audit events (one queue message; replays are de-duplicated by event id). */
 export async function sendAuditBatch(client: PeerClient, orgId: string, events: AuditAppend[]): Promise<void> {
@@ -137,7 +138,14 @@ export function fetchTaskSeed(client: PeerClient, orgId: string, taskId: string)
 
 /** Sends a command to a peer and waits for its typed result (errors are rethrown as they were). */
 export async function sendAndWait<T>(handle: PeerHandle, queue: string, body: unknown, timeout = PEER_WAIT_MS): Promise<T> {
-	const res = await handle.send(queue, body, { wait: true, timeout });
+	// The queue's own timeout covers the wait for the reply, not the request: right after a crash a
+	// request to an actor the dead backend held can hang until the engine gives up on that backend
+	// (seen in the soak: a step blocked ~2 min, past its own timeout). Bounded here as well.
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new FoundryError("UPSTREAM_FAILED", `${queue} did not answer in time`)), timeout + SEND_MARGIN_MS);
+	});
+	const res = await Promise.race([handle.send(queue, body, { wait: true, timeout }), late]).finally(() => clearTimeout(timer));
 	if (res.status !== "completed") throw new FoundryError("UPSTREAM_FAILED", `${queue} did not answer in time`);
 	const result = res.response as { ok: true; value: T } | { ok: false; error: ErrorPayload } | undefined;
 	if (!result) throw new FoundryError("INTERNAL", `${queue} returned no result`);
