@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,38 +23,35 @@ afterAll(() => {
 const log = pino({ level: "silent" });
 
 /** A stand-in for a sandbox server left by a crashed run: its own process group, like the real one. */
-function leftover(root: string): number {
+function leftover(root: string): { pid: number; exited: Promise<NodeJS.Signals | null> } {
 	mkdirSync(root, { recursive: true });
 	const child = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
 	child.unref();
 	if (!child.pid) throw new Error("sleep did not start");
 	spawned.push(child.pid);
-	return child.pid;
+	// How it ended, from the child itself (no polling of /proc).
+	const exited = once(child, "exit").then(([, signal]) => signal as NodeJS.Signals | null);
+	return { pid: child.pid, exited };
 }
-
-const gone = async (pid: number) => {
-	for (let i = 0; i < 200 && startTimeOf(pid) !== null; i++) await new Promise((r) => setTimeout(r, 10));
-	return startTimeOf(pid) === null;
-};
 
 describe("reclaimSandboxes", () => {
 	it("stops a previous run's server (pid + start time), removes its directory and names its owner", async () => {
 		const dir = join(base, "a");
-		const pid = leftover(join(dir, "acme-t1-x"));
+		const { pid, exited } = leftover(join(dir, "acme-t1-x"));
 		writeProcessRecord(join(dir, "acme-t1-x"), { pid, baseUrl: "http://127.0.0.1:1", dataDir: "/data", orgId: "acme", taskId: "t1" });
 		mkdirSync(join(dir, "catalog-y")); // no record (the agent catalog's, or a crashed create)
 		const out = reclaimSandboxes(dir, "/data", log);
 		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t1", pid }], killed: 1, removed: 2 });
-		expect(await gone(pid)).toBe(true);
+		expect(await exited).toBe("SIGKILL");
 		expect(existsSync(join(dir, "acme-t1-x"))).toBe(false);
 		expect(existsSync(join(dir, "catalog-y"))).toBe(false);
 	});
 
 	it("never signals a pid that was recycled (its start time differs) nor another data dir's sandbox", async () => {
 		const dir = join(base, "b");
-		const recycled = leftover(join(dir, "acme-t2-x"));
+		const { pid: recycled } = leftover(join(dir, "acme-t2-x"));
 		writeFileSync(join(dir, "acme-t2-x", "sandbox.json"), JSON.stringify({ pid: recycled, startTime: "1", baseUrl: "", dataDir: "/data", orgId: "acme", taskId: "t2" }));
-		const foreign = leftover(join(dir, "acme-t3-x"));
+		const { pid: foreign } = leftover(join(dir, "acme-t3-x"));
 		writeProcessRecord(join(dir, "acme-t3-x"), { pid: foreign, baseUrl: "", dataDir: "/other", orgId: "acme", taskId: "t3" });
 		const out = reclaimSandboxes(dir, "/data", log);
 		expect(out).toEqual({ owners: [{ orgId: "acme", taskId: "t2", pid: recycled }], killed: 0, removed: 1 });

@@ -1,6 +1,7 @@
 // What sandbox command handlers work with: tables, the live runtime, and how changes reach the
 // task (session index) and clients (events).
 import {
+	ACTOR,
 	FoundryError,
 	QUEUE,
 	type SandboxInfo,
@@ -18,7 +19,7 @@ import type { SecretBox } from "../../auth/secret-box.ts";
 import type { SandboxConfig } from "../../config.ts";
 import type { GithubHost } from "../../domain/repo-url.ts";
 import type { Outbox } from "../shared/outbox.ts";
-import type { PeerClient } from "../shared/peers.ts";
+import { type PeerClient, runtimeIssueBody } from "../shared/peers.ts";
 import type { SandboxDb } from "./database.ts";
 import type { RuntimeHost, SandboxRuntime } from "./runtime.ts";
 import { toTranscriptEvent } from "./reads.ts";
@@ -163,14 +164,12 @@ export function systemIssue(ctx: SandboxCommandContext, command: string, message
 		actor: "organization",
 		key: organizationKey(ctx.orgId),
 		queue: QUEUE.organization.recordRuntimeIssue,
-		body: {
-			actorName: "sandbox",
+		body: runtimeIssueBody({
+			actorName: ACTOR.sandbox,
 			actorKey: [ctx.orgId, ctx.taskId],
 			command,
-			code: "UPSTREAM_FAILED",
-			message: (detail ? `${message}: ${detail}` : message).slice(0, 1_000),
-			occurredAt: Date.now(),
-		},
+			error: { code: "UPSTREAM_FAILED", message: (detail ? `${message}: ${detail}` : message).slice(0, 1_000) },
+		}),
 	});
 }
 

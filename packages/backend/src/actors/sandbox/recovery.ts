@@ -4,9 +4,9 @@ import { type ConnParams, QUEUE, sandboxKey } from "@foundry/shared";
 import type { Logger } from "pino";
 import type { SandboxOwner } from "../../adapters/sandbox-agent.ts";
 import type { RawPeerClient } from "../shared/peers.ts";
+import { deliver } from "../shared/command-loop.ts";
 import { retrying } from "../shared/route-retry.ts";
 
-const ATTEMPTS = 8;
 const PARALLEL = 4;
 
 export const RESTART_REASON = "the backend restarted while it ran";
@@ -14,18 +14,13 @@ export const RESTART_REASON = "the backend restarted while it ran";
 export async function recoverSandboxes(client: RawPeerClient, params: ConnParams, owners: Array<SandboxOwner & { pid: number }>, log: Logger): Promise<void> {
 	const keys = [...new Map(owners.map((o) => [`${o.orgId}/${o.taskId}`, { key: sandboxKey(o.orgId, o.taskId), pid: o.pid }])).values()];
 	const tell = async ({ key, pid }: { key: string[]; pid: number }) => {
-		for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-			try {
-				await retrying(client.sandbox.getOrCreate(key, { params })).send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true, pid });
-				return;
-			} catch (err) {
-				if (attempt === ATTEMPTS) {
-					log.error({ err, key }, "a sandbox of the previous run could not be told to recover (its sessions recover when it is next used)");
-					return;
-				}
-				await new Promise((r) => setTimeout(r, 1_000 * attempt));
-			}
-		}
+		const send = async () => {
+			await retrying(client.sandbox.getOrCreate(key, { params })).send(QUEUE.sandbox.recover, { reason: RESTART_REASON, gone: true, pid });
+		};
+		// Its actor also recovers on its own when it wakes (the reclaimed set): this is the nudge.
+		await deliver(send, log, QUEUE.sandbox.recover).catch((err: unknown) =>
+			log.error({ err, key }, "a sandbox of the previous run could not be told to recover (it recovers when it next wakes)"),
+		);
 	};
 	const queue = [...keys];
 	await Promise.all(

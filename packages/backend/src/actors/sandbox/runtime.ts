@@ -6,6 +6,7 @@ import { FoundryError, QUEUE } from "@foundry/shared";
 import type { Logger } from "pino";
 import type { SandboxAgent, Session, SessionEvent, SessionPersistDriver, SessionRecord } from "sandbox-agent";
 import { type SandboxHandle, type SandboxProvider, sandboxError, withTimeout } from "../../adapters/sandbox-agent.ts";
+import { deliver } from "../shared/command-loop.ts";
 
 export interface ObservedEvent {
 	sessionId: string;
@@ -48,7 +49,8 @@ export interface RuntimeHost {
 const FLUSH_MS = 50;
 const MAX_BATCH_BYTES = 256 * 1024;
 const LIVENESS_MS = 3_000;
-const SEND_ATTEMPTS = 4;
+/** Own-queue sends retry briefly: if the actor is going away, recovery on its next wake takes over. */
+const OWN_QUEUE_BUDGET_MS = 5_000;
 
 export class SandboxRuntime {
 	#sdk: SandboxAgent | null = null;
@@ -246,17 +248,8 @@ export class SandboxRuntime {
 	}
 
 	/** Sends to the actor's own queue; a transient failure (the gateway re-routing) is retried. */
-	async #toActor(queue: string, body: unknown): Promise<void> {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				await this.host.send(queue, body);
-				return;
-			} catch (err) {
-				if (attempt >= SEND_ATTEMPTS) throw err;
-				this.host.log.warn({ err, queue, attempt }, "own queue not reached yet");
-				await new Promise((r) => setTimeout(r, 250 * attempt));
-			}
-		}
+	#toActor(queue: string, body: unknown): Promise<void> {
+		return deliver(() => this.host.send(queue, body), this.host.log, queue, OWN_QUEUE_BUDGET_MS);
 	}
 
 	/** sandbox-agent's persistence, backed by the actor's tables (writes go through its queue). */

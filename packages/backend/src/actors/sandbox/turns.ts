@@ -22,7 +22,7 @@ async function lastEventAt(ctx: SandboxCommandContext, sessionId: string): Promi
 }
 
 /**
- * Closes a turn nobody is running any more: the session becomes usable (idle, the reason on it and
+ * Closes a turn nobody runs now: the session becomes usable (idle, the reason on it and
  * in its transcript), and the turn is metered up to the last event observed from it — time after
  * that was not spent by the agent.
  */

@@ -105,19 +105,25 @@ export async function sendAuditBatch(client: PeerClient, orgId: string, events: 
 }
 const AUDIT_CHUNK = 500;
 
-export async function reportRuntimeIssue(
-	client: PeerClient,
-	orgId: string,
-	issue: { actorName: string; actorKey: string[]; command: string; error: ErrorPayload },
-): Promise<void> {
-	await client.organization.getOrCreate(organizationKey(orgId)).send(QUEUE.organization.recordRuntimeIssue, {
-		actorName: issue.actorName,
-		actorKey: issue.actorKey,
-		command: issue.command,
-		code: issue.error.code,
-		message: issue.error.message,
-		occurredAt: Date.now(),
-	});
+export interface RuntimeIssueReport {
+	actorName: string;
+	actorKey: string[];
+	command: string;
+	error: ErrorPayload;
+}
+
+/** The body of `organization.recordRuntimeIssue` (sent directly, or from a command's outbox). */
+export const runtimeIssueBody = (issue: RuntimeIssueReport) => ({
+	actorName: issue.actorName,
+	actorKey: issue.actorKey,
+	command: issue.command,
+	code: issue.error.code,
+	message: issue.error.message,
+	occurredAt: Date.now(),
+});
+
+export async function reportRuntimeIssue(client: PeerClient, orgId: string, issue: RuntimeIssueReport): Promise<void> {
+	await client.organization.getOrCreate(organizationKey(orgId)).send(QUEUE.organization.recordRuntimeIssue, runtimeIssueBody(issue));
 }
 
 /** Waits until the organization applied the summary, so a read after a task change sees it. */

@@ -1,4 +1,4 @@
-// sandbox.recover: after a crash or a restart, turns that no process runs any more are closed.
+// sandbox.recover: after a crash or a restart, turns that no process runs now are closed.
 // Sent by the backend at start for every sandbox a previous run left (their servers are stopped
 // by then: `gone`), and by the actor itself when it wakes (its live runtime is new, so a session
 // the tables still call running has nobody running it).

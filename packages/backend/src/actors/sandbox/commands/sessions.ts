@@ -12,7 +12,7 @@ import type { TurnEndedBody } from "../runtime.ts";
 import { events, sessions } from "../schema.ts";
 import { afterTurn } from "./git-ops.ts";
 import { endTurn, interruptTurn } from "../turns.ts";
-import { closeRow, EXPIRED, ensureRepo, ensureSandbox, liveSandbox, planPause } from "./provision.ts";
+import { closeRow, EXPIRED, ensureRepo, ensureSandbox, liveSandbox, planPause, type Ready } from "./provision.ts";
 
 const openSchema = z.object({
 	session: sessionSchema,
@@ -60,9 +60,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 	}
 }
 
-async function startTurn(ctx: SandboxCommandContext, sessionId: string, text: string, turnId: string | null): Promise<void> {
-	const live = await liveSandbox(ctx);
-	if (!live) throw new FoundryError("PRECONDITION_FAILED", EXPIRED);
+async function startTurn(ctx: SandboxCommandContext, live: Ready, sessionId: string, text: string, turnId: string | null): Promise<void> {
 	live.rt.startTurn(sessionId, text);
 	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now(), turnId });
 }
@@ -98,13 +96,13 @@ async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Pro
 	// The same prompt delivered twice (the task's outbox replayed after a crash): started already.
 	if (input.turnId && row.turnId === input.turnId) return { started: true };
 	if ((row.status === "running" || row.status === "needs_input") && !ctx.runtime()?.running(sessionId)) {
-		await interruptTurn(ctx, row, "nothing was running it any more");
+		await interruptTurn(ctx, row, "nothing was still running it");
 		row = await readSession(ctx.db, sessionId);
 	}
 	try {
-		const live = await liveSandbox(ctx);
-		if (!live || live.row.generation !== row.generation) await reopen(ctx, row, input.repo, input.ownerUserId);
-		await startTurn(ctx, sessionId, text, input.turnId ?? null);
+		const current = await liveSandbox(ctx);
+		const live = current && current.row.generation === row.generation ? current : await reopen(ctx, row, input.repo, input.ownerUserId);
+		await startTurn(ctx, live, sessionId, text, input.turnId ?? null);
 	} catch (err) {
 		const e = sandboxError(err, "the message could not be sent");
 		await notice(ctx, sessionId, "error", e.message);
@@ -118,7 +116,7 @@ async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Pro
  * A session whose sandbox was lost continues in the current one (provisioned and cloned when
  * needed): a new agent session under the same id; the transcript says so.
  */
-async function reopen(ctx: SandboxCommandContext, row: Awaited<ReturnType<typeof readSession>>, repo: Omit<RepoSpec, "defaultBranch"> | undefined, ownerUserId: string | undefined): Promise<void> {
+async function reopen(ctx: SandboxCommandContext, row: Awaited<ReturnType<typeof readSession>>, repo: Omit<RepoSpec, "defaultBranch"> | undefined, ownerUserId: string | undefined): Promise<Ready> {
 	if (!repo || !ownerUserId) throw new FoundryError("PRECONDITION_FAILED", `${EXPIRED}; start a new session`);
 	const ready = await ensureSandbox(ctx, repo.url);
 	await ensureRepo(ctx, ready, repo, ownerUserId);
@@ -126,6 +124,7 @@ async function reopen(ctx: SandboxCommandContext, row: Awaited<ReturnType<typeof
 	await notice(ctx, row.id, "notice", `continuing in a new sandbox (generation ${ready.row.generation})`);
 	await updateSession(ctx, row.id, { generation: ready.row.generation, sdkRecord: JSON.stringify(record) });
 	ctx.outbox.audit({ kind: "session.reopened", actor: "system", repoId: null, taskId: ctx.taskId, payload: { sessionId: row.id, generation: ready.row.generation } });
+	return ready;
 }
 
 const refSchema = z.object({ sessionId: z.string().min(1) });
@@ -139,7 +138,7 @@ export async function cancel(ctx: SandboxCommandContext, body: unknown): Promise
 	if (!rt?.running(sessionId)) {
 		// Stop on a session the tables call busy but nothing runs (a crash): it is closed, not ignored.
 		if (row.status !== "running" && row.status !== "needs_input") return { cancelled: false };
-		await interruptTurn(ctx, row, reason ? `stopped (${reason}); nothing was running it any more` : "stopped; nothing was running it any more");
+		await interruptTurn(ctx, row, reason ? `stopped (${reason}); nothing was still running it` : "stopped; nothing was still running it");
 		return { cancelled: true };
 	}
 	await rt.cancel(sessionId);
