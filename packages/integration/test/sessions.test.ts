@@ -172,6 +172,34 @@ describe("turns", () => {
 		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
 	});
 
+	it("a message while a turn runs is refused at once; one that reaches the sandbox anyway does not orphan the running turn", async () => {
+		const { taskId, session } = await taskWithSession("Double send");
+		const before = await client.billing.usage();
+		await client.sessions.send(taskId, session.id, "slow 40 100");
+		// The task counts the session running from the first message on, before the sandbox reports.
+		expect(await codeOf(client.sessions.send(taskId, session.id, "ping"))).toBe("CONFLICT");
+		await sessionIn(taskId, ["running"], session.id, 10_000);
+		// A prompt the task let through on a view behind the sandbox's (here: sent to the sandbox
+		// directly, under a turn id of its own): refused, and the running turn keeps its id.
+		const secret = readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim();
+		const sandbox = raw.handle("sandbox", ["acme", taskId], { internal: deriveInternalCredential(secret) });
+		const late = await sandbox.send(QUEUE.sandbox.prompt, { sessionId: session.id, text: "ping", turnId: `${session.id}:late` }, { wait: true, timeout: 10_000 });
+		expect(late).toMatchObject({ response: { ok: false, error: { code: "CONFLICT" } } });
+		const events = await eventually(async () => {
+			const all = await transcript(taskId, session.id);
+			return all.some((e) => e.kind === "turn_end") ? all : undefined;
+		}, 30_000);
+		expect(events.some((e) => e.kind === "error" && e.text.startsWith("message not sent: the agent is still working"))).toBe(true);
+		expect(events.some((e) => e.text === "echo: ping")).toBe(false);
+		// The running turn ended and was metered: nothing is left open.
+		const after = await eventually(async () => {
+			const u = await client.billing.usage();
+			return u.running === before.running && u.turns === before.turns + 1 ? u : undefined;
+		});
+		expect(after.minutes - before.minutes).toBeGreaterThan(0.04);
+		await sessionIn(taskId, ["idle"], session.id, 10_000);
+	});
+
 	it("a permission request shows on the transcript, the task needs input, and a member's answer resumes the turn", async () => {
 		const { taskId, session } = await taskWithSession("Ask me");
 		await client.sessions.send(taskId, session.id, "ask may I delete the cache?");

@@ -35,6 +35,8 @@ export const sessions = sqliteTable("sessions", {
 	turnStartedAt: integer("turn_started_at"),
 	/** The organization's id of the running turn (usage is recorded against it when it ends). */
 	turnId: text("turn_id"),
+	/** The last turn started here (kept after it ends: a prompt replayed later does not run twice). */
+	lastTurnId: text("last_turn_id"),
 });
 
 /**

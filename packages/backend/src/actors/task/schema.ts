@@ -48,6 +48,8 @@ export const sessionIndex = sqliteTable("session_index", {
 	createdAt: integer("created_at").notNull(),
 	updatedAt: integer("updated_at").notNull(),
 	version: integer("version").notNull(),
+	/** The turn this task last sent to the sandbox (a replayed send finds it and only re-sends). */
+	lastTurnId: text("last_turn_id"),
 });
 
 /** One row (id = 1): the changes summary and per-file diffs computed in the sandbox after a turn. */

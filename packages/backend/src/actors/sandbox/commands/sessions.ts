@@ -46,6 +46,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 			sdkRecord: JSON.stringify(record),
 			turnStartedAt: prompt ? Date.now() : null,
 			turnId: prompt ? (turnId ?? null) : null,
+			lastTurnId: prompt ? (turnId ?? null) : null,
 		});
 		if (!prompt) await planPause(ctx);
 		return { status };
@@ -62,7 +63,7 @@ export async function openSession(ctx: SandboxCommandContext, body: unknown): Pr
 
 async function startTurn(ctx: SandboxCommandContext, live: Ready, sessionId: string, text: string, turnId: string | null): Promise<void> {
 	live.rt.startTurn(sessionId, text);
-	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now(), turnId });
+	await updateSession(ctx, sessionId, { status: "running", error: null, turnStartedAt: Date.now(), turnId, lastTurnId: turnId });
 }
 
 const promptSchema = z.object({
@@ -82,8 +83,22 @@ export async function prompt(ctx: SandboxCommandContext, body: unknown): Promise
 		return await promptChecked(ctx, input);
 	} catch (err) {
 		if (input.turnId) endTurn(ctx, input.turnId, Date.now());
+		if (err instanceof FoundryError && REFUSALS.has(err.code)) await refused(ctx, input.sessionId, err.message);
 		throw err;
 	}
+}
+
+const REFUSALS = new Set(["CONFLICT", "PRECONDITION_FAILED"]);
+
+/**
+ * A prompt refused before it started (the task's view of the session lagged behind this one): the
+ * transcript says the message was not sent, and the task gets this side's state again (it may have
+ * shown the session running on the strength of the message).
+ */
+async function refused(ctx: SandboxCommandContext, sessionId: string, why: string): Promise<void> {
+	if (!(await ctx.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sessionId)).get())) return;
+	await notice(ctx, sessionId, "error", `message not sent: ${why}`);
+	await updateSession(ctx, sessionId, {});
 }
 
 async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Promise<{ started: boolean }> {
@@ -93,9 +108,12 @@ async function promptChecked(ctx: SandboxCommandContext, input: PromptBody): Pro
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "session is still starting; send again when it is ready");
 	// `error` is terminal (it never started); a failed turn or a lost sandbox leaves it usable.
 	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `session cannot be used (${row.error ?? "error"}); start a new session`);
-	// The same prompt delivered twice (the task's outbox replayed after a crash): started already.
-	if (input.turnId && row.turnId === input.turnId) return { started: true };
-	if ((row.status === "running" || row.status === "needs_input") && !ctx.runtime()?.running(sessionId)) {
+	// The same prompt delivered twice (the task's outbox replayed after a crash): started already,
+	// maybe even ended — it does not run again.
+	if (input.turnId && (row.turnId === input.turnId || row.lastTurnId === input.turnId)) return { started: true };
+	if (row.status === "running" || row.status === "needs_input") {
+		// Starting over a running turn would orphan it: its turn id (and its metering) lost for ever.
+		if (ctx.runtime()?.running(sessionId)) throw new FoundryError("CONFLICT", "the agent is still working in this session; stop it or wait for the turn to end");
 		await interruptTurn(ctx, row, "nothing was still running it");
 		row = await readSession(ctx.db, sessionId);
 	}

@@ -17,11 +17,19 @@ export default {
 				"when": 1795439689964,
 				"tag": "0001_turn_id",
 				"breakpoints": true
+			},
+			{
+				"idx": 2,
+				"version": "6",
+				"when": 1796185467231,
+				"tag": "0002_last_turn_id",
+				"breakpoints": true
 			}
 		]
 	},
 	"migrations": {
 		"m0000": "CREATE TABLE `events` (\n\t`session_id` text NOT NULL,\n\t`idx` integer NOT NULL,\n\t`sdk_index` integer,\n\t`sdk_generation` integer DEFAULT 0 NOT NULL,\n\t`at` integer NOT NULL,\n\t`sender` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`text` text NOT NULL,\n\t`data` text NOT NULL,\n\tPRIMARY KEY(`session_id`, `idx`)\n);\n--> statement-breakpoint\nCREATE UNIQUE INDEX `events_sdk_index` ON `events` (`session_id`,`sdk_generation`,`sdk_index`);--> statement-breakpoint\nCREATE INDEX `events_kind` ON `events` (`session_id`,`kind`);--> statement-breakpoint\nCREATE TABLE `sandbox` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`state` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`generation` integer NOT NULL,\n\t`handle` text,\n\t`repo_ready` integer DEFAULT 0 NOT NULL,\n\t`default_branch` text,\n\t`error` text,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`agent` text NOT NULL,\n\t`model` text,\n\t`status` text NOT NULL,\n\t`error` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL,\n\t`sdk_record` text,\n\t`generation` integer DEFAULT 0 NOT NULL,\n\t`turn_started_at` integer\n);\n",
-		"m0001": "ALTER TABLE `sessions` ADD `turn_id` text;"
+		"m0001": "ALTER TABLE `sessions` ADD `turn_id` text;",
+		"m0002": "ALTER TABLE `sessions` ADD `last_turn_id` text;"
 	}
 };

@@ -67,7 +67,9 @@ export async function sessionUndelivered(ctx: TaskCommandContext, body: unknown)
 	const record = await ensureRecord(ctx);
 	const row = await ctx.db.select().from(sessionIndex).where(eq(sessionIndex.id, sessionId)).get();
 	if (!row || row.status === "closed") return;
-	const next: IndexRow = { ...row, status: row.status === "pending_provision" ? "error" : row.status, error: `the sandbox could not be reached: ${message}`.slice(0, 1_000), updatedAt: Date.now() };
+	// A message that never arrived leaves the session as it was before it: usable (idle).
+	const status = row.status === "pending_provision" ? "error" : turnId && row.status === "running" ? "idle" : row.status;
+	const next: IndexRow = { ...row, status, error: `the sandbox could not be reached: ${message}`.slice(0, 1_000), updatedAt: Date.now() };
 	await ctx.db.update(sessionIndex).set({ status: next.status, error: next.error, updatedAt: next.updatedAt }).where(eq(sessionIndex.id, sessionId));
 	ctx.broadcastSession(toSession(next, ctx.taskId));
 	await deriveStatus(ctx, record);
@@ -107,10 +109,11 @@ export async function createSession(ctx: TaskCommandContext, body: unknown): Pro
 		createdAt: now,
 		updatedAt: now,
 		version: 0,
+		lastTurnId: null,
 	};
 	if (await ctx.db.select({ id: sessionIndex.id }).from(sessionIndex).where(eq(sessionIndex.id, row.id)).get()) return toSession(row, ctx.taskId); // replay
-	const firstTurn = prompt ? (turnId ?? (await admit(ctx, record, row.id))) : null;
-	await ctx.db.insert(sessionIndex).values(row);
+	const firstTurn = prompt ? (turnId ?? (await admit(ctx, record, row.id, turnIdFor(ctx, row.id)))) : null;
+	await ctx.db.insert(sessionIndex).values({ ...row, lastTurnId: firstTurn });
 	const session = toSession(row, ctx.taskId);
 	ctx.broadcastSession(session);
 	ctx.outbox.audit({ kind: "session.created", actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, agent, model: row.model, withPrompt: Boolean(prompt) } });
@@ -129,6 +132,13 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 	let record = await ensureRecord(ctx);
 	assertOpen(record);
 	const row = await sessionRow(ctx, input.sessionId);
+	const turnId = turnIdFor(ctx, row.id);
+	if (row.lastTurnId === turnId) {
+		// This message, replayed after a crash: admitted and recorded already; only the prompt may not
+		// have left (the sandbox ignores a turn it has seen).
+		tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId, repo: repoOf(record), ownerUserId: record.owner }, row.id, turnId);
+		return toSession(row, ctx.taskId);
+	}
 	if (row.status === "closed") throw new FoundryError("PRECONDITION_FAILED", "the session is closed; start a new one");
 	if (row.status === "pending_provision") throw new FoundryError("PRECONDITION_FAILED", "the session is still starting; send again when it is ready");
 	if (row.status === "error") throw new FoundryError("PRECONDITION_FAILED", `the session cannot be used (${row.error ?? "error"}); start a new one`);
@@ -144,19 +154,31 @@ export async function sendMessage(ctx: TaskCommandContext, body: unknown): Promi
 		);
 	}
 	// Seat, payment and spend cap: the organization admits the turn (or refuses with what to do).
-	const turnId = await admit(ctx, record, row.id);
+	await admit(ctx, record, row.id, turnId);
 	ctx.outbox.tellUser(input.actor, QUEUE.user.bumpFeed, { orgId: ctx.orgId, taskId: ctx.taskId, reason: "message", at: Date.now() });
 	ctx.outbox.audit({ kind: "session.message_sent", actor: input.actor, repoId: record.repoId, taskId: record.id, payload: { sessionId: row.id, length: input.text.length } });
 	// With where it works: a session whose sandbox was lost is re-opened in a new one.
 	tellSandbox(ctx, QUEUE.sandbox.prompt, { sessionId: row.id, text: input.text, turnId, repo: repoOf(record), ownerUserId: record.owner }, row.id, turnId);
-	return toSession(row, ctx.taskId);
+	// Running from now on, so a second message is refused here (CONFLICT) instead of racing this one to
+	// the sandbox; the version stays the sandbox's, whose next report replaces this.
+	const next: IndexRow = { ...row, status: "running", error: null, updatedAt: Date.now(), lastTurnId: turnId };
+	await ctx.db.update(sessionIndex).set({ status: next.status, error: null, updatedAt: next.updatedAt, lastTurnId: turnId }).where(eq(sessionIndex.id, row.id));
+	ctx.broadcastSession(toSession(next, ctx.taskId));
+	await deriveStatus(ctx, record);
+	return toSession(next, ctx.taskId);
 }
 
-/** Asks the organization to admit a turn for the task's owner; returns the turn id metering uses. */
-async function admit(ctx: TaskCommandContext, record: TaskRecord, sessionId: string): Promise<string> {
-	// From the queue message when there is one: a batch replayed after a crash admits the same turn
-	// again (the organization de-duplicates by id) instead of leaving the first one open for ever.
-	const turnId = `${sessionId}:${ctx.outbox.commandId ?? Date.now().toString(36)}`;
+/**
+ * The turn id metering uses, from the queue message when there is one: a batch replayed after a crash
+ * admits the same turn again (the organization de-duplicates by id) instead of leaving the first one
+ * open for ever.
+ */
+function turnIdFor(ctx: TaskCommandContext, sessionId: string): string {
+	return `${sessionId}:${ctx.outbox.commandId ?? Date.now().toString(36)}`;
+}
+
+/** Asks the organization to admit a turn for the task's owner. */
+async function admit(ctx: TaskCommandContext, record: TaskRecord, sessionId: string, turnId: string): Promise<string> {
 	try {
 		await sendAndWait(ctx.peers.organization.getOrCreate(organizationKey(ctx.orgId)), QUEUE.organization.admitTurn, {
 			turnId,

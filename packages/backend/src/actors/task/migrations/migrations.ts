@@ -45,6 +45,13 @@ export default {
 				"when": 1796161186175,
 				"tag": "0005_follow_up_trust",
 				"breakpoints": true
+			},
+			{
+				"idx": 6,
+				"version": "6",
+				"when": 1796185468939,
+				"tag": "0006_last_turn_id",
+				"breakpoints": true
 			}
 		]
 	},
@@ -54,6 +61,7 @@ export default {
 		"m0002": "CREATE TABLE `follow_ups` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`author` text NOT NULL,\n\t`body` text NOT NULL,\n\t`path` text,\n\t`line` integer,\n\t`url` text NOT NULL,\n\t`created_at` integer NOT NULL\n);\n",
 		"m0003": "CREATE TABLE `changes` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`summary` text NOT NULL,\n\t`diffs` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `git_results` (\n\t`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`op` text NOT NULL,\n\t`ok` integer NOT NULL,\n\t`message` text NOT NULL,\n\t`at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `session_index` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`agent` text NOT NULL,\n\t`model` text,\n\t`status` text NOT NULL,\n\t`error` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`version` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `follow_ups` ADD `sent_at` integer;",
 		"m0004": "ALTER TABLE `git_results` ADD `code` text;",
-		"m0005": "ALTER TABLE `follow_ups` ADD `trusted` integer DEFAULT false NOT NULL;"
+		"m0005": "ALTER TABLE `follow_ups` ADD `trusted` integer DEFAULT false NOT NULL;",
+		"m0006": "ALTER TABLE `session_index` ADD `last_turn_id` text;"
 	}
 };

@@ -1,0 +1,1 @@
+ALTER TABLE `session_index` ADD `last_turn_id` text;
