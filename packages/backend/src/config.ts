@@ -81,6 +81,8 @@ const envSchema = z.object({
 	FOUNDRY_STRIPE_METER_EVENT: z.string().trim().min(1).default("agent_minutes"),
 	FOUNDRY_FREE_MINUTES: z.coerce.number({ error: "must be a number" }).min(0).default(300),
 	FOUNDRY_PAST_DUE_GRACE_DAYS: z.coerce.number({ error: "must be a number" }).min(0).max(60).default(3),
+	/** How long a turn may stay open before metering asks its task whether it still runs (ms). */
+	FOUNDRY_TURN_CHECK_MS: z.coerce.number({ error: "must be a number" }).int().min(1_000).max(86_400_000).default(60_000),
 });
 
 export interface Config {
@@ -144,6 +146,7 @@ export interface BillingConfig {
 	meterEvent: string;
 	freeMinutes: number;
 	graceMs: number;
+	turnCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			meterEvent: e.FOUNDRY_STRIPE_METER_EVENT,
 			freeMinutes: e.FOUNDRY_FREE_MINUTES,
 			graceMs: e.FOUNDRY_PAST_DUE_GRACE_DAYS * 86_400_000,
+			turnCheckMs: e.FOUNDRY_TURN_CHECK_MS,
 		},
 	};
 }

@@ -123,7 +123,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 			sandboxConfig: config.sandbox,
 			reclaimed: new Map(leftovers.owners.map((o) => [sandboxKey(o.orgId, o.taskId).join("/"), o.pid])),
 			billingApi,
-			billingEnv: { enabled: billingApi.enabled, freeMinutes: config.billing.freeMinutes, graceMs: config.billing.graceMs },
+			billingEnv: { enabled: billingApi.enabled, freeMinutes: config.billing.freeMinutes, graceMs: config.billing.graceMs, turnCheckMs: config.billing.turnCheckMs },
 			publicUrl: config.publicUrl,
 			logger: log,
 			internalParams: authSetup.resolver.internalParams,

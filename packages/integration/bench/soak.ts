@@ -15,6 +15,8 @@ const ROUNDS = Number(process.env.FOUNDRY_SOAK_ROUNDS ?? 20);
 const WORKERS = 2;
 /** FOUNDRY_SOAK_LOGS=<dir>: each killed backend's output is kept there (round-N.log). */
 const LOGS = process.env.FOUNDRY_SOAK_LOGS ?? null;
+/** The backends' log level (warn unless set: `info` shows every command, for hunting a stuck turn). */
+const LOG_ENV: Record<string, string> = process.env.FOUNDRY_SOAK_LOG_LEVEL ? { FOUNDRY_LOG_LEVEL: process.env.FOUNDRY_SOAK_LOG_LEVEL } : {};
 if (LOGS) mkdirSync(LOGS, { recursive: true });
 const SOAK_REPO = "soak";
 const BRANCHES = 20 * ROUNDS;
@@ -99,6 +101,15 @@ async function recovered(client: FoundryClient, state: State, timeoutMs: number)
 		const usage = await client.billing.usage("session").catch((err: unknown) => String(err));
 		const sessions = await Promise.all(state.workers.map((w) => client.sessions.list(w.taskId).catch((err: unknown) => String(err))));
 		console.log(`  stuck: usage ${JSON.stringify(usage)}; sessions ${JSON.stringify(sessions)}`);
+		// What the sandbox side saw: its state and the stuck sessions' last transcript events.
+		for (const w of state.workers) {
+			const sandbox = await client.sandbox.get(w.taskId).catch((err: unknown) => String(err));
+			const tail = await client.sessions
+				.fullTranscript(w.taskId, w.sessionId)
+				.then((events) => events.slice(-8).map((e) => `${new Date(e.at).toISOString()} ${e.sender}/${e.kind}: ${e.text.slice(0, 120)}`))
+				.catch((err: unknown) => [String(err)]);
+			console.log(`  ${w.taskId}: sandbox ${JSON.stringify(sandbox)}\n    ${tail.join("\n    ")}`);
+		}
 		return null;
 	}
 }
@@ -140,7 +151,7 @@ async function main(): Promise<void> {
 	const state: State = { created: new Map(), pulls: new Set(), workers: [] };
 	const totals: Counts = { lost: 0, duplicated: 0, stuck: 0 };
 	const recoveries: number[] = [];
-	let backend: TestBackend = await startBackend({ sim });
+	let backend: TestBackend = await startBackend({ sim, env: LOG_ENV });
 	const dataDir = backend.dataDir;
 	const token = backend.token;
 	try {
@@ -159,7 +170,7 @@ async function main(): Promise<void> {
 			backend.process.kill("SIGKILL");
 			await running.end();
 			if (LOGS) writeFileSync(join(LOGS, `round-${round}.log`), backend.output());
-			backend = await startBackend({ sim, dataDir, signIn: false });
+			backend = await startBackend({ sim, dataDir, signIn: false, env: LOG_ENV });
 			client = backend.clientFor(token, DEFAULT_ORG);
 			const ms = await recovered(client, state, 120_000);
 			if (ms === null) totals.stuck += 1;

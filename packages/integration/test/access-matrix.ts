@@ -22,7 +22,7 @@ export function definedActions(): Record<string, string[]> {
 		sandboxProvider: {} as Deps["sandboxProvider"],
 		sandboxConfig: {} as Deps["sandboxConfig"],
 		billingApi: {} as Deps["billingApi"],
-		billingEnv: { enabled: false, freeMinutes: 0, graceMs: 0 },
+		billingEnv: { enabled: false, freeMinutes: 0, graceMs: 0, turnCheckMs: 60_000 },
 		publicUrl: "http://127.0.0.1",
 	});
 	return Object.fromEntries(Object.entries(actors).map(([name, def]) => [name, Object.keys(def.config.actions ?? {}).sort()]));
@@ -114,6 +114,8 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		scheduleUsageFlush: none,
 		scheduleCapCheck: none,
 		capCheck: none,
+		scheduleTurnCheck: none,
+		turnCheck: none,
 		getTaskSeed: none,
 		getMember: none,
 	},

@@ -24,7 +24,9 @@ let cli: Record<string, string>;
 
 beforeAll(async () => {
 	// Idle sandboxes pause after 4 s here (10 min by default): later turns resume them transparently.
-	backend = await startBackend({ env: { FOUNDRY_SANDBOX_IDLE_PAUSE_MS: "4000" } });
+	// Open turns are checked every 2 s (60 s by default): every turn here, long ones included, is
+	// looked at while it runs, and must survive it.
+	backend = await startBackend({ env: { FOUNDRY_SANDBOX_IDLE_PAUSE_MS: "4000", FOUNDRY_TURN_CHECK_MS: "2000" } });
 	client = backend.client();
 	raw = rawClient(backend.engine());
 	cli = { FOUNDRY_ENDPOINT: backend.url, FOUNDRY_TOKEN: backend.token, FOUNDRY_ORG: "acme" };
@@ -198,6 +200,28 @@ describe("turns", () => {
 		});
 		expect(after.minutes - before.minutes).toBeGreaterThan(0.04);
 		await sessionIn(taskId, ["idle"], session.id, 10_000);
+	});
+
+	it("a turn admitted for a message that never left its task is closed by the turn check; the session is untouched", async () => {
+		const { taskId, session } = await taskWithSession("Never sent");
+		const before = await client.billing.usage();
+		// What a task step cut off by a crash right after its admission leaves: an open turn nobody sent.
+		const secret = readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim();
+		const org = raw.handle("organization", ["acme"], { internal: deriveInternalCredential(secret) });
+		const admitted = await org.send(
+			QUEUE.organization.admitTurn,
+			{ turnId: `${session.id}:lost`, sessionId: session.id, taskId, userId: session.createdBy, login: "octocat" },
+			{ wait: true, timeout: 10_000 },
+		);
+		expect(admitted).toMatchObject({ response: { ok: true } });
+		expect((await client.billing.usage()).running).toBe(before.running + 1);
+		const after = await eventually(async () => {
+			const u = await client.billing.usage();
+			return u.running === before.running ? u : undefined;
+		}, 30_000);
+		expect(after.turns).toBe(before.turns + 1);
+		expect(after.minutes).toBe(before.minutes);
+		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
 	});
 
 	it("a permission request shows on the transcript, the task needs input, and a member's answer resumes the turn", async () => {

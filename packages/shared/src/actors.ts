@@ -49,6 +49,7 @@ export const QUEUE = {
 		recordUsage: "organization.recordUsage",
 		enforceCap: "organization.enforceCap",
 		markUsageReported: "organization.markUsageReported",
+		checkTurns: "organization.checkTurns",
 	},
 	githubData: {
 		webhook: "githubData.webhook",
@@ -78,6 +79,7 @@ export const QUEUE = {
 		gitAction: "task.gitAction",
 		applyGitResult: "task.applyGitResult",
 		kill: "task.kill",
+		checkTurn: "task.checkTurn",
 	},
 	sandbox: {
 		openSession: "sandbox.openSession",
@@ -91,6 +93,7 @@ export const QUEUE = {
 		release: "sandbox.release",
 		pause: "sandbox.pause",
 		recover: "sandbox.recover",
+		checkTurn: "sandbox.checkTurn",
 	},
 	auditLog: {
 		append: "auditLog.append",

@@ -77,6 +77,8 @@ export const ACCESS = {
 		scheduleUsageFlush: "internal",
 		scheduleCapCheck: "internal",
 		capCheck: "schedule",
+		scheduleTurnCheck: "internal",
+		turnCheck: "schedule",
 		listAgents: "member",
 		getTaskSeed: "internal",
 		getMember: "internal",

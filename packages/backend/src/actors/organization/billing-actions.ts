@@ -36,6 +36,8 @@ interface Ctx {
 }
 
 export function billingActions(deps: BillingDeps, actorOf: (c: Ctx & { conn: unknown }) => string) {
+	/** Organization key → when its pending turn check fires (this process's instances). */
+	const turnChecks = new Map<string, number>();
 	const state = async (db: OrganizationDb): Promise<BillingState> => toBillingState(db, await readCore(db), deps.billingEnv);
 	const subscriptionOf = async (db: OrganizationDb): Promise<string> => {
 		const core = await readCore(db);
@@ -88,7 +90,8 @@ export function billingActions(deps: BillingDeps, actorOf: (c: Ctx & { conn: unk
 		flushUsage: async (c: Ctx): Promise<{ reported: number }> => {
 			const core = await readCore(c.db);
 			if (!deps.billingApi.enabled || core.plan !== "team" || !core.stripeCustomerId) return { reported: 0 };
-			const pending = await c.db.select().from(turns).where(and(eq(turns.reported, 0), isNotNull(turns.endedAt))).limit(200);
+			// A provisional (zero-length) close is not reported: its real measurement may still replace it.
+			const pending = await c.db.select().from(turns).where(and(eq(turns.reported, 0), eq(turns.provisional, 0), isNotNull(turns.endedAt))).limit(200);
 			const done: string[] = [];
 			for (const t of pending) {
 				await deps.billingApi.reportUsage({ customerId: core.stripeCustomerId, minutes: (t.seconds ?? 0) / 60, identifier: t.id, at: t.endedAt ?? Date.now() });
@@ -106,6 +109,21 @@ export function billingActions(deps: BillingDeps, actorOf: (c: Ctx & { conn: unk
 		},
 		capCheck: async (c: Ctx): Promise<void> => {
 			await c.queue.send(QUEUE.organization.enforceCap, {});
+		},
+		// One turn check pending per organization instance: every admission asks for one, and each
+		// check asks for the next while turns are open; a later request than the pending one is dropped.
+		scheduleTurnCheck: async (c: Ctx, input: unknown): Promise<void> => {
+			const at = typeof (input as { at?: unknown })?.at === "number" ? (input as { at: number }).at : Date.now();
+			const id = c.key.join("/");
+			const pending = turnChecks.get(id);
+			if (pending !== undefined && pending > Date.now() && pending <= at) return;
+			turnChecks.set(id, at);
+			await c.schedule.at(at, "turnCheck");
+		},
+		turnCheck: async (c: Ctx): Promise<void> => {
+			const id = c.key.join("/");
+			if ((turnChecks.get(id) ?? 0) <= Date.now()) turnChecks.delete(id);
+			await c.queue.send(QUEUE.organization.checkTurns, {});
 		},
 	};
 }

@@ -29,6 +29,8 @@ export interface BillingEnv {
 	enabled: boolean;
 	freeMinutes: number;
 	graceMs: number;
+	/** A turn open this long is checked with its task (metering never keeps a turn nobody runs). */
+	turnCheckMs: number;
 }
 
 export function calendarMonth(now: number): { start: number; end: number } {

@@ -47,7 +47,7 @@ import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts"
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
 import { pruneTasks } from "./commands/prune.ts";
 import { applyStripeEvent, applySubscription, setSpendCap, setStripeCustomer } from "./commands/billing.ts";
-import { admitTurn, enforceCap, markUsageReported, recordUsage } from "./commands/metering.ts";
+import { admitTurn, checkTurns, enforceCap, markUsageReported, recordUsage } from "./commands/metering.ts";
 import { billingActions, type BillingDeps } from "./billing-actions.ts";
 import type { BillingEnv } from "./billing.ts";
 import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
@@ -93,6 +93,11 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.organization),
+		// A new instance (after a sleep, or a restart that cut steps off mid-way) looks at every open
+		// turn: the tasks that admitted them are woken and close those nobody runs.
+		onWake: (c) => {
+			void c.queue.send(QUEUE.organization.checkTurns, { all: true }).catch((err: unknown) => log.error({ err, key: c.key }, "open turns could not be checked on wake"));
+		},
 		// createTask bodies carry the prompt (≤ 32,000 characters, up to 4 bytes each in UTF-8).
 		options: { maxQueueMessageSize: 256 * 1024, maxQueueSize: 100_000 },
 		run: workflow(async (ctx) =>
@@ -124,6 +129,7 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 					[QUEUE.organization.recordUsage]: (s, body, o) => recordUsage(commandContext(s, env, o), body),
 					[QUEUE.organization.enforceCap]: (s, body, o) => enforceCap(commandContext(s, env, o), body),
 					[QUEUE.organization.markUsageReported]: (s, body, o) => markUsageReported(commandContext(s, env, o), body),
+					[QUEUE.organization.checkTurns]: (s, body, o) => checkTurns(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),
@@ -183,6 +189,8 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 			scheduleUsageFlush: (c) => billingApiActions.scheduleUsageFlush(c),
 			scheduleCapCheck: (c, input: unknown) => billingApiActions.scheduleCapCheck(c, input),
 			capCheck: (c) => billingApiActions.capCheck(c),
+			scheduleTurnCheck: (c, input: unknown) => billingApiActions.scheduleTurnCheck(c, input),
+			turnCheck: (c) => billingApiActions.turnCheck(c),
 			listRuntimeIssues: (c, input?: unknown): Promise<RuntimeIssue[]> => {
 				const { includeCleared } = parseInput(listRuntimeIssuesInputSchema, input ?? {});
 				return listRuntimeIssues(c.db, includeCleared ?? false);

@@ -174,6 +174,10 @@ export const turns = sqliteTable(
 		seconds: integer("seconds"),
 		/** Reported to Stripe (team plans). */
 		reported: integer("reported").notNull().default(0),
+		/** When its task was last asked whether it still runs (open turns only). */
+		checkedAt: integer("checked_at"),
+		/** Closed at zero length because its task never ran it: a later measurement replaces this. */
+		provisional: integer("provisional").notNull().default(0),
 	},
 	(t) => [index("turns_period").on(t.periodStart), index("turns_running").on(t.endedAt)],
 );

@@ -27,6 +27,7 @@ import { gitOp } from "./commands/git-ops.ts";
 import { pauseIfIdle, release } from "./commands/provision.ts";
 import { recover } from "./commands/recover.ts";
 import { RESTART_REASON } from "./recovery.ts";
+import { checkTurn } from "./turns.ts";
 import { cancel, closeSession, openSession, prompt, recordEvents, respondPermission, turnEnded } from "./commands/sessions.ts";
 import { readSandbox, type SandboxCommandContext, toSandboxInfo } from "./context.ts";
 import { type SandboxDb, sandboxDatabase } from "./database.ts";
@@ -159,6 +160,7 @@ export function sandboxActor(deps: SandboxDeps) {
 					[QUEUE.sandbox.release]: (s, body, o) => release(context(s, o), body),
 					[QUEUE.sandbox.pause]: (s, body, o) => pauseIfIdle(context(s, o), body),
 					[QUEUE.sandbox.recover]: (s, body, o) => recover(context(s, o), body),
+					[QUEUE.sandbox.checkTurn]: (s, body, o) => checkTurn(context(s, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				tellPeer: (s, message) => deliverPeerMessage(peers(s, deps.internalParams), message),

@@ -30,6 +30,7 @@ interface OrganizationHandle extends PeerHandle {
 	/** The sealed credential an admin set for a repository on another host (null: none). */
 	getRepoCredential(url: string): Promise<{ credential: string | null }>;
 	scheduleCapCheck(input: { at: number }): Promise<void>;
+	scheduleTurnCheck(input: { at: number }): Promise<void>;
 	scheduleUsageFlush(): Promise<void>;
 }
 interface GithubDataHandle extends PeerHandle {

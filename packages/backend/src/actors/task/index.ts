@@ -43,6 +43,7 @@ import { initializeTask } from "./commands/initialize.ts";
 import { renameTask } from "./commands/rename.ts";
 import {
 	applySession,
+	checkTurn,
 	closeSession,
 	createSession,
 	listSessions,
@@ -127,6 +128,7 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 					[QUEUE.task.gitAction]: (s, body, o) => gitAction(commandContext(s, env, o), body),
 					[QUEUE.task.applyGitResult]: (s, body, o) => applyGitResult(commandContext(s, env, o), body),
 					[QUEUE.task.kill]: (s, body, o) => killTask(commandContext(s, env, o), body),
+					[QUEUE.task.checkTurn]: (s, body, o) => checkTurn(commandContext(s, env, o), body),
 				},
 				log: (s) => log.child({ key: s.key }),
 				flushAudit: (s, events) => sendAuditBatch(peers(s, deps.internalParams), s.key[0] ?? "", events),

@@ -1,7 +1,7 @@
 // Seats and agent minutes. A turn is admitted (seat, payment state, spend cap checked) before it
 // starts, measured when it ends (the sandbox's start/end), and running turns are stopped when the
 // period's cap is reached. Admins hear at 80 % and 100 %.
-import { FoundryError, parseInput, QUEUE, sandboxKey } from "@foundry/shared";
+import { FoundryError, parseInput, QUEUE, sandboxKey, taskKey } from "@foundry/shared";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { type BillingCore, capMinutesOf, readCore, toBillingState, usedSeconds } from "../billing.ts";
@@ -29,6 +29,7 @@ export async function admitTurn(ctx: OrganizationCommandContext, body: unknown):
 	await takeSeat(ctx, core, t.userId, t.login, now);
 	await ctx.db.insert(turns).values({ id: t.turnId, sessionId: t.sessionId, taskId: t.taskId, userId: t.userId, login: t.login, periodStart: core.periodStart, startedAt: now });
 	await scheduleCapCheck(ctx, core, now);
+	await ctx.peers.organization.getOrCreate([ctx.orgId]).scheduleTurnCheck({ at: now + ctx.billing.turnCheckMs });
 	return { admitted: true };
 }
 
@@ -96,15 +97,24 @@ export async function enforceCap(ctx: OrganizationCommandContext, _body: unknown
 	return { stopped: running.length };
 }
 
-const usageSchema = z.object({ turnId: z.string().min(1), startedAt: z.number(), endedAt: z.number() });
+const usageSchema = z.object({
+	turnId: z.string().min(1),
+	startedAt: z.number(),
+	endedAt: z.number(),
+	/** From a turn check (its task never ran it): the turn's own measurement, arriving later, wins. */
+	provisional: z.boolean().optional(),
+});
 
 /** organization.recordUsage: a turn's measured time (from the sandbox). */
 export async function recordUsage(ctx: OrganizationCommandContext, body: unknown): Promise<{ seconds: number }> {
 	const u = parseInput(usageSchema, body);
 	const seconds = Math.max(0, Math.round((u.endedAt - u.startedAt) / 1000));
 	const row = await ctx.db.select().from(turns).where(eq(turns.id, u.turnId)).get();
-	if (!row || row.endedAt !== null) return { seconds: row?.seconds ?? 0 };
-	await ctx.db.update(turns).set({ startedAt: u.startedAt, endedAt: u.endedAt, seconds }).where(eq(turns.id, u.turnId));
+	if (!row) return { seconds: 0 };
+	// Counted once: only an open turn, or one a check closed provisionally, takes a measurement.
+	if (row.endedAt !== null && (row.provisional === 0 || u.provisional)) return { seconds: row.seconds ?? 0 };
+	const provisional = u.provisional ? 1 : 0;
+	await ctx.db.update(turns).set({ startedAt: u.startedAt, endedAt: u.endedAt, seconds, provisional }).where(eq(turns.id, u.turnId));
 	const core = await readCore(ctx.db);
 	const cap = capMinutesOf(core, ctx.billing);
 	if (cap !== null) {
@@ -131,4 +141,29 @@ export async function markUsageReported(ctx: OrganizationCommandContext, body: u
 	if (turnIds.length === 0) return { marked: 0 };
 	await ctx.db.update(turns).set({ reported: 1 }).where(inArray(turns.id, turnIds));
 	return { marked: turnIds.length };
+}
+
+const checkSchema = z.object({ all: z.boolean().optional() });
+
+/**
+ * organization.checkTurns: every turn open longer than the check interval (with `all`, every open
+ * turn: a new instance after a restart) is looked at by its task — a turn nobody runs any more is
+ * closed from there. Nothing else wakes a task whose step was cut off by a crash, so without this a
+ * turn admitted for it stays open (and counted running) until someone opens the task.
+ */
+export async function checkTurns(ctx: OrganizationCommandContext, body: unknown): Promise<{ asked: number; nextAt: number | null }> {
+	const { all } = parseInput(checkSchema, body ?? {});
+	const now = Date.now();
+	const every = ctx.billing.turnCheckMs;
+	const open = await ctx.db.select({ id: turns.id, sessionId: turns.sessionId, taskId: turns.taskId, startedAt: turns.startedAt, checkedAt: turns.checkedAt }).from(turns).where(isNull(turns.endedAt));
+	const due = all ? open : open.filter((t) => (t.checkedAt ?? t.startedAt) + every <= now);
+	for (const t of due) {
+		ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, t.taskId), queue: QUEUE.task.checkTurn, body: { turnId: t.id, sessionId: t.sessionId } });
+	}
+	if (due.length > 0) await ctx.db.update(turns).set({ checkedAt: now }).where(inArray(turns.id, due.map((t) => t.id)));
+	const checked = new Set(due.map((t) => t.id));
+	const next = open.map((t) => (checked.has(t.id) ? now : (t.checkedAt ?? t.startedAt)) + every);
+	const nextAt = next.length > 0 ? Math.min(...next) : null;
+	if (nextAt !== null) await ctx.peers.organization.getOrCreate([ctx.orgId]).scheduleTurnCheck({ at: nextAt });
+	return { asked: due.length, nextAt };
 }

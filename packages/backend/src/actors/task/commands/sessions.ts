@@ -24,7 +24,8 @@ import { commitChange, ensureRecord, type TaskCommandContext } from "../context.
 import { sessionIndex } from "../schema.ts";
 
 type IndexRow = typeof sessionIndex.$inferSelect;
-const toSession = (row: IndexRow, taskId: string): Session => ({ ...row, taskId });
+/** The client's view: the index's bookkeeping (the last turn sent) stays inside. */
+const toSession = ({ lastTurnId: _last, ...row }: IndexRow, taskId: string): Session => ({ ...row, taskId });
 
 export async function listSessions(ctx: Pick<TaskCommandContext, "db" | "taskId">): Promise<Session[]> {
 	const rows = await ctx.db.select().from(sessionIndex).orderBy(desc(sessionIndex.createdAt));
@@ -198,6 +199,25 @@ async function admit(ctx: TaskCommandContext, record: TaskRecord, sessionId: str
 		throw err;
 	}
 	return turnId;
+}
+
+const checkSchema = z.object({ turnId: z.string().min(1), sessionId: z.string().min(1) });
+
+/**
+ * task.checkTurn: metering counts this turn open. One this task sent is the sandbox's to judge; one
+ * it never sent (admitted, then the step that asked was cut off or failed) never ran: it closes at
+ * zero length, provisionally (a measurement arriving later still counts).
+ */
+export async function checkTurn(ctx: TaskCommandContext, body: unknown): Promise<{ sent: boolean }> {
+	const { turnId, sessionId } = parseInput(checkSchema, body);
+	const row = await ctx.db.select({ lastTurnId: sessionIndex.lastTurnId }).from(sessionIndex).where(eq(sessionIndex.id, sessionId)).get();
+	if (row?.lastTurnId === turnId) {
+		tellSandbox(ctx, QUEUE.sandbox.checkTurn, { sessionId, turnId }, null);
+		return { sent: true };
+	}
+	const at = Date.now();
+	ctx.outbox.tell({ actor: "organization", key: organizationKey(ctx.orgId), queue: QUEUE.organization.recordUsage, body: { turnId, startedAt: at, endedAt: at, provisional: true } });
+	return { sent: false };
 }
 
 const refSchema = z.object({ sessionId: z.string(), actor: actorRefSchema });
