@@ -1,7 +1,7 @@
 // Integration harness: starts the real backend process (Bun) with an isolated engine — fresh temp
 // data dir, free ports — and stops both afterwards. Tests drive it through the client, CLI and HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -118,7 +118,7 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			FOUNDRY_PORT: String(port),
 			FOUNDRY_ENGINE_PORT: String(enginePort),
 			FOUNDRY_DATA_DIR: dataDir,
-			FOUNDRY_LOG_LEVEL: "warn",
+			FOUNDRY_LOG_LEVEL: process.env.FOUNDRY_TEST_LOG_LEVEL ?? "warn",
 			CBOR_NATIVE_ACCELERATION_DISABLED: "true",
 			FOUNDRY_GITHUB_URL: sim.url,
 			FOUNDRY_GITHUB_API_URL: sim.api,
@@ -134,8 +134,15 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 		stdio: ["ignore", "pipe", "pipe"],
 	});
 	let output = "";
-	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+	// FOUNDRY_TEST_LOGS=<dir>: each backend's output is also kept there (backend-<port>.log).
+	const logDir = process.env.FOUNDRY_TEST_LOGS;
+	const logFile = logDir ? createWriteStream(join(logDir, `backend-${port}.log`), { flags: "a" }) : null;
+	const keep = (d: Buffer) => {
+		output += d.toString();
+		logFile?.write(d);
+	};
+	child.stdout?.on("data", keep);
+	child.stderr?.on("data", keep);
 	const clients: FoundryClient[] = [];
 	const url = `http://127.0.0.1:${port}`;
 	try {

@@ -114,10 +114,16 @@ export const DELIVERY_BUDGET_MS = 60_000;
 const DELIVERY_STEP_TIMEOUT_MS = DELIVERY_BUDGET_MS * 4;
 const RUN_STEP_TIMEOUT_MS = 120_000;
 
+/**
+ * Longest pause between two delivery attempts. Short: the receiver comes back all at once (the
+ * engine hands a dead backend's actors over after ~20 s), and a longer pause only adds to recovery.
+ */
+const DELIVERY_MAX_DELAY_MS = 2_000;
+
 /** Runs `send` until it succeeds or the budget is spent (then throws its last error). */
 export async function deliver(send: () => Promise<void>, log: Logger, what: string, budgetMs = DELIVERY_BUDGET_MS): Promise<void> {
 	const deadline = Date.now() + budgetMs;
-	for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
+	for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, DELIVERY_MAX_DELAY_MS)) {
 		try {
 			await send();
 			return;
