@@ -2,6 +2,12 @@
 // virtual tasks (no task actor), merge → archived + audited, a sync of 30 repositories × 20 PRs
 // across page boundaries with removal swept, and membership removal on GitHub revoking access.
 import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
+import type { AppRegistry } from "@foundry/backend/registry";
+import { QUEUE } from "@foundry/shared";
+import { createClient } from "rivetkit/client";
 import type { FoundryClient, OrganizationSnapshot } from "@foundry/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorCount, buildWorld, createRepo, deliveriesIdle, octokitAs, openPull, pushCommit } from "./github-world.ts";
@@ -368,6 +374,20 @@ describe("membership from GitHub", () => {
 			}
 		}, 30_000);
 		expect((await client.members.list()).map((m) => m.login)).not.toContain("hubot");
+		// A member sync that read GitHub before the removal reached us (hubot's sign-in racing it)
+		// does not bring them back.
+		const internal = deriveInternalCredential(readFileSync(join(backend.dataDir, "auth-secret"), "utf8").trim());
+		const peer = createClient<AppRegistry>({ endpoint: backend.engine().url, token: backend.engine().token, disableMetadataLookup: true });
+		const userId = (await hubot.me.profile()).id;
+		const stale = await peer.organization.getOrCreate(["acme"], { params: { internal } }).send(
+			QUEUE.organization.syncMember,
+			{ userId, login: "hubot", avatarUrl: null, role: "member", account: { login: "acme", kind: "organization", name: "acme", avatarUrl: null, installation: "connected" }, observedAt: Date.now() - 60_000 },
+			{ wait: true, timeout: 10_000 },
+		);
+		await peer.dispose();
+		expect(stale).toMatchObject({ status: "completed", response: { ok: true, value: { changed: false } } });
+		expect((await client.members.list()).map((m) => m.login)).not.toContain("hubot");
+		expect(await hubot.tasks.list().then(() => "ok", (err: { code?: string }) => err.code)).toBe("FORBIDDEN");
 	});
 });
 

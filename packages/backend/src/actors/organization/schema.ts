@@ -102,6 +102,15 @@ export const members = sqliteTable("members", {
 	updatedAt: integer("updated_at").notNull(),
 });
 
+/**
+ * Logins GitHub removed from the organization, and when this organization learned it: a member
+ * sync that read GitHub before that (a sign-in racing the removal) does not bring them back.
+ */
+export const memberRemovals = sqliteTable("member_removals", {
+	login: text("login").primaryKey(),
+	removedAt: integer("removed_at").notNull(),
+});
+
 /** One row (id = 1): which GitHub account this organization mirrors and the App's status there. */
 export const orgProfile = sqliteTable("org_profile", {
 	id: integer("id").primaryKey(),

@@ -27,7 +27,7 @@ import { canSubscribe, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
-import type { Outbox } from "../shared/outbox.ts";
+import { deliverPeerMessage, type Outbox } from "../shared/outbox.ts";
 import { peers } from "../shared/peers.ts";
 import { createRecord, deleteRecords, findRecords, updateRecords } from "./auth-records.ts";
 import { applyMembership, setActiveOrganization, updateProfile } from "./commands/profile.ts";
@@ -88,6 +88,7 @@ export function userActor(deps: ActorDeps) {
 				log: (s) => log.child({ key: s.key }),
 				// User-scoped changes carry no organization audit events.
 				flushAudit: async () => undefined,
+				tellPeer: (s, message) => deliverPeerMessage(peers(s, deps.internalParams), message),
 				onSystemFailure: async (s, failure) => {
 					log.error({ key: s.key, ...failure }, "user command failed");
 				},

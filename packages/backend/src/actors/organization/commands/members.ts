@@ -9,12 +9,12 @@ import {
 	QUEUE,
 	roleSchema,
 } from "@foundry/shared";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { pushMembership } from "../../shared/peers.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { countMembers, readAccount } from "../reads.ts";
-import { githubStatus, members, orgProfile } from "../schema.ts";
+import { githubStatus, memberRemovals, members, orgProfile } from "../schema.ts";
 
 const accountSchema = z.object({
 	login: z.string().min(1),
@@ -29,6 +29,8 @@ const syncSchema = z.object({
 	avatarUrl: z.string().nullable(),
 	role: roleSchema,
 	account: accountSchema,
+	/** When the user's actor read GitHub (before it): a removal this organization learned later wins. */
+	observedAt: z.number().int().optional(),
 });
 const removeSchema = z.object({ userId: z.string().min(1), reason: z.string().max(500) });
 
@@ -82,6 +84,13 @@ export async function syncMember(ctx: OrganizationCommandContext, body: unknown)
 	const input = parseInput(syncSchema, body);
 	const accountChanged = await syncProfile(ctx, input.account, input.userId);
 	const now = Date.now();
+	const removal = await ctx.db.select().from(memberRemovals).where(eq(memberRemovals.login, input.login.toLowerCase())).get();
+	if (removal && (input.observedAt ?? 0) < removal.removedAt) {
+		// Stale: GitHub was read before the removal reached us. The user's actor hears it again.
+		await pushMembership(ctx.peers, input.userId, await membershipFor(ctx, null));
+		return { changed: false };
+	}
+	if (removal) await ctx.db.delete(memberRemovals).where(eq(memberRemovals.login, removal.login));
 	const before = await ctx.db.select().from(members).where(eq(members.userId, input.userId)).get();
 	const row = { userId: input.userId, login: input.login, avatarUrl: input.avatarUrl, role: input.role, updatedAt: now };
 	await ctx.db
@@ -138,6 +147,12 @@ export async function reconcileMembers(ctx: OrganizationCommandContext, body: un
 	const removedLogins = new Set((input.removed ?? []).map((l) => l.toLowerCase()));
 	let removed = 0;
 	let changed = 0;
+	const now = Date.now();
+	const gone = [...removedLogins, ...current.map((m) => m.login.toLowerCase()).filter((l) => wanted && !wanted.has(l))];
+	for (const login of gone) {
+		await ctx.db.insert(memberRemovals).values({ login, removedAt: now }).onConflictDoUpdate({ target: memberRemovals.login, set: { removedAt: now } });
+	}
+	if (wanted && wanted.size > 0) await ctx.db.delete(memberRemovals).where(inArray(memberRemovals.login, [...wanted.keys()]));
 	for (const m of current) {
 		const login = m.login.toLowerCase();
 		const role = wanted?.get(login);

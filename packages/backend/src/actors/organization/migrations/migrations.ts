@@ -66,6 +66,13 @@ export default {
 				"when": 1796187290208,
 				"tag": "0008_turn_checks",
 				"breakpoints": true
+			},
+			{
+				"idx": 9,
+				"version": "6",
+				"when": 1796188442126,
+				"tag": "0009_member_removals",
+				"breakpoints": true
 			}
 		]
 	},
@@ -78,6 +85,7 @@ export default {
 		"m0005": "CREATE TABLE `pending_follow_ups` (\n\t`task_id` text NOT NULL,\n\t`id` text NOT NULL,\n\t`follow_up` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`task_id`, `id`)\n);\n--> statement-breakpoint\nALTER TABLE `task_summaries` ADD `head_sha` text;",
 		"m0006": "CREATE TABLE `billing` (\n\t`id` integer PRIMARY KEY NOT NULL,\n\t`state` text NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `billing_alerts` (\n\t`period_start` integer NOT NULL,\n\t`threshold` integer NOT NULL,\n\t`sent_at` integer NOT NULL,\n\tPRIMARY KEY(`period_start`, `threshold`)\n);\n--> statement-breakpoint\nCREATE TABLE `seats` (\n\t`period_start` integer NOT NULL,\n\t`user_id` text NOT NULL,\n\t`login` text NOT NULL,\n\t`taken_at` integer NOT NULL,\n\tPRIMARY KEY(`period_start`, `user_id`)\n);\n--> statement-breakpoint\nCREATE TABLE `stripe_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`type` text NOT NULL,\n\t`received_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `turns` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`session_id` text NOT NULL,\n\t`task_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`login` text NOT NULL,\n\t`period_start` integer NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`ended_at` integer,\n\t`seconds` integer,\n\t`reported` integer DEFAULT 0 NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `turns_period` ON `turns` (`period_start`);--> statement-breakpoint\nCREATE INDEX `turns_running` ON `turns` (`ended_at`);",
 		"m0007": "ALTER TABLE `repos` ADD `credential` text;",
-		"m0008": "ALTER TABLE `turns` ADD `checked_at` integer;--> statement-breakpoint\nALTER TABLE `turns` ADD `provisional` integer DEFAULT 0 NOT NULL;"
+		"m0008": "ALTER TABLE `turns` ADD `checked_at` integer;--> statement-breakpoint\nALTER TABLE `turns` ADD `provisional` integer DEFAULT 0 NOT NULL;",
+		"m0009": "CREATE TABLE `member_removals` (\n\t`login` text PRIMARY KEY NOT NULL,\n\t`removed_at` integer NOT NULL\n);\n"
 	}
 };

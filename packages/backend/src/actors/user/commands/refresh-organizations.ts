@@ -37,20 +37,26 @@ async function discover(ctx: UserCommandContext): Promise<{ organizations: numbe
 	const { identity, accounts } = await ctx.github.accounts(await githubToken(ctx));
 	const current = await readMemberships(ctx.db);
 	const wanted = new Set(accounts.map((a) => a.login.toLowerCase()));
+	// After this step commits, retried: a first sign-in creates the personal account's organization
+	// actor, and this step must not wait on that creation (under load it took 24 s).
 	for (const a of accounts) {
-		await ctx.peers.organization.getOrCreate(organizationKey(a.login.toLowerCase())).send(QUEUE.organization.syncMember, {
-			userId: ctx.userId,
-			login: identity.login,
-			avatarUrl: identity.avatarUrl,
-			role: a.role,
-			account: { login: a.login, kind: a.kind, name: a.name, avatarUrl: a.avatarUrl, installation: a.installation },
+		ctx.outbox.tell({
+			actor: "organization",
+			key: organizationKey(a.login.toLowerCase()),
+			queue: QUEUE.organization.syncMember,
+			body: {
+				userId: ctx.userId,
+				login: identity.login,
+				avatarUrl: identity.avatarUrl,
+				role: a.role,
+				account: { login: a.login, kind: a.kind, name: a.name, avatarUrl: a.avatarUrl, installation: a.installation },
+				observedAt: now,
+			},
 		});
 	}
 	for (const m of current) {
 		if (wanted.has(m.orgId)) continue;
-		await ctx.peers.organization
-			.getOrCreate(organizationKey(m.orgId))
-			.send(QUEUE.organization.removeMember, { userId: ctx.userId, reason: "no longer a member on GitHub" });
+		ctx.outbox.tell({ actor: "organization", key: organizationKey(m.orgId), queue: QUEUE.organization.removeMember, body: { userId: ctx.userId, reason: "no longer a member on GitHub" } });
 	}
 	// A first sign-in lands in the most useful organization: one with the App installed, else the
 	// personal account. (An explicit `org use` later always wins.)
