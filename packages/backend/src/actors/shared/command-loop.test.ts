@@ -143,6 +143,35 @@ describe("runCommandLoop", () => {
 		]);
 	}, 20_000);
 
+	it("a slow receiver does not hold up the batch's messages to others; each receiver gets its own in order", async () => {
+		const trace: string[] = [];
+		let releaseSlow: () => void = () => undefined;
+		const slow = new Promise<void>((r) => {
+			releaseSlow = r;
+		});
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				join: async (_s, _b, outbox) => {
+					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.syncMember", body: { n: 1 } });
+					outbox.tell({ actor: "organization", key: ["acme"], queue: "organization.syncMember", body: { n: 2 } });
+					outbox.tell({ actor: "organization", key: ["acme"], queue: "organization.removeMember", body: { n: 3 } });
+					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.removeMember", body: { n: 4 } });
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async () => undefined,
+			flushAudit: async () => undefined,
+			tellPeer: async (_s, m) => {
+				// The personal organization is being created: it answers only once acme got both.
+				if (m.key[0] === "hubot" && (m.body as { n: number }).n === 1) await slow;
+				trace.push(`${m.key[0]}:${(m.body as { n: number }).n}`);
+				if (trace.filter((t) => t.startsWith("acme:")).length === 2) releaseSlow();
+			},
+		};
+		await runOnce([message("join")], spec);
+		expect(trace).toEqual(["acme:2", "acme:3", "hubot:1", "hubot:4"]);
+	});
+
 	it("retries audit delivery until the audit log answers (it is unreachable for a while after a crash)", async () => {
 		let calls = 0;
 		const delivered: string[] = [];

@@ -136,11 +136,22 @@ export async function deliver(send: () => Promise<void>, log: Logger, what: stri
 }
 
 /**
- * Delivers the batch's peer messages in order, each retried (the receiver de-duplicates by the
- * idempotency key its body carries). One that still fails is recorded on the entity through this
- * actor's own `onUndelivered` command and reported as a runtime issue — never a caller's timeout.
+ * Delivers the batch's peer messages, each retried (the receiver de-duplicates by the idempotency
+ * key its body carries): in order for each receiver, receivers side by side — one receiver that is
+ * slow to come up (a new actor the engine has not placed yet: up to ~25 s under load) does not hold
+ * up the others. One that still fails is recorded on the entity through this actor's own
+ * `onUndelivered` command and reported as a runtime issue — never a caller's timeout.
  */
 async function tellPeers<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PeerMessage[]): Promise<void> {
+	const byReceiver = new Map<string, PeerMessage[]>();
+	for (const message of messages) {
+		const receiver = `${message.actor}:${JSON.stringify(message.key)}`;
+		byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), message]);
+	}
+	await Promise.all([...byReceiver.values()].map((inOrder) => tellInOrder(spec, step, inOrder)));
+}
+
+async function tellInOrder<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PeerMessage[]): Promise<void> {
 	const log = spec.log(step);
 	for (const message of messages) {
 		let lastError: unknown;
