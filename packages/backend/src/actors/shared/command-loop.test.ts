@@ -23,23 +23,33 @@ function message(name: string, body: unknown = {}): Msg {
 	return m;
 }
 
-/** Runs one loop iteration over `batch` and returns what the loop did. */
-async function runOnce(batch: Msg[], spec: CommandLoopSpec<object>) {
+/**
+ * Runs the loop over `batch`, then as many empty passes as it asks for (it waits with a timeout
+ * while peer messages are still pending) — until nothing is pending. Returns what the loop did.
+ */
+async function runOnce(batch: Msg[], spec: CommandLoopSpec<object>, later: Msg[][] = []) {
 	const steps: string[] = [];
 	let iterations = 0;
 	const host = {
-		loop: async (_name: string, run: (loop: unknown) => Promise<unknown>) => {
-			const loop = {
-				queue: { nextBatch: async () => batch },
-				step: async (nameOrConfig: string | { name: string; run: (s: object) => Promise<unknown> }, fn?: (s: object) => Promise<unknown>) => {
-					const name = typeof nameOrConfig === "string" ? nameOrConfig : nameOrConfig.name;
-					const run = typeof nameOrConfig === "string" ? fn : nameOrConfig.run;
-					steps.push(name);
-					return run?.({});
-				},
-			};
-			iterations++;
-			await run(loop);
+		loop: async (config: { state: unknown; run: (loop: unknown, state: unknown) => Promise<{ state: { pending: unknown[] } }> }) => {
+			let state = config.state;
+			let pending = true;
+			while (pending && iterations < 100) {
+				const next = iterations === 0 ? batch : (later[iterations - 1] ?? []);
+				const loop = {
+					queue: { nextBatch: async () => next },
+					step: async (nameOrConfig: string | { name: string; run: (s: object) => Promise<unknown> }, fn?: (s: object) => Promise<unknown>) => {
+						const name = typeof nameOrConfig === "string" ? nameOrConfig : nameOrConfig.name;
+						const run = typeof nameOrConfig === "string" ? fn : nameOrConfig.run;
+						steps.push(name);
+						return run?.({});
+					},
+				};
+				iterations++;
+				const result = await config.run(loop, state);
+				state = result.state;
+				pending = result.state.pending.length > 0 || iterations <= later.length;
+			}
 		},
 	};
 	await runCommandLoop(host as unknown as WorkflowContext<unknown, unknown, unknown, unknown, unknown, never, never, never>, spec);
@@ -171,6 +181,40 @@ describe("runCommandLoop", () => {
 		await runOnce([message("join")], spec);
 		expect(trace).toEqual(["acme:2", "acme:3", "hubot:1", "hubot:4"]);
 	});
+
+	it("a receiver slow to come up does not hold the loop: later commands run meanwhile, its messages follow in order", async () => {
+		const trace: string[] = [];
+		let releaseSlow: () => void = () => undefined;
+		const slow = new Promise<void>((r) => {
+			releaseSlow = r;
+		});
+		const spec: CommandLoopSpec<object> = {
+			handlers: {
+				join: async (_s, _b, outbox) => {
+					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.syncMember", body: { n: 1 } });
+				},
+				revoke: async (_s, _b, outbox) => {
+					// The user's own command (a revocation) must not wait for the personal organization.
+					trace.push("revoke");
+					releaseSlow();
+					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.removeMember", body: { n: 2 } });
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async () => undefined,
+			flushAudit: async () => undefined,
+			tellPeer: async (_s, m) => {
+				const n = (m.body as { n: number }).n;
+				if (n === 1) await slow;
+				trace.push(`hubot:${n}`);
+			},
+		};
+		const revoke = message("revoke");
+		const { steps } = await runOnce([message("join")], spec, [[revoke]]);
+		expect(revoke.completed).toEqual({ ok: true, value: null });
+		expect(trace).toEqual(["revoke", "hubot:1", "hubot:2"]);
+		expect(steps).toEqual(["run-commands", "tell-peers", "run-commands", "tell-peers"]);
+	}, 20_000);
 
 	it("retries audit delivery until the audit log answers (it is unreachable for a while after a crash)", async () => {
 		let calls = 0;

@@ -9,7 +9,9 @@ import type { AuditAppend, ErrorPayload } from "@foundry/shared";
 import type { Logger } from "pino";
 import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
+import { randomUUID } from "node:crypto";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
+import { Loop } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
 import { type OrgMessage, Outbox, type PeerMessage, type UserMessage } from "./outbox.ts";
 
@@ -57,29 +59,57 @@ export async function runCommandLoop<
 	spec: CommandLoopSpec<WorkflowStepContext<S, CP, CS, V, I, DB, E, Q>>,
 ): Promise<void> {
 	const names = Object.keys(spec.handlers);
-	await ctx.loop("commands", async (loop) => {
-		// RivetKit types completions per declared queue; ours are all CommandResult, so view them plainly.
-		const batch = (await loop.queue.nextBatch("next-commands", {
-			names,
-			count: BATCH_SIZE,
-			completable: true,
-		})) as unknown as QueueMessage[];
-		// A step past its timeout fails the workflow (RivetKit's default: 30 s, critical). A batch
-		// may wait on a peer for up to PEER_WAIT_MS; deliveries retry for DELIVERY_BUDGET_MS.
-		const { results, events, userMessages, orgMessages, peerMessages } = await loop.step({
-			name: "run-commands",
-			timeout: RUN_STEP_TIMEOUT_MS,
-			run: (step) => runBatch(spec, step, batch),
-		});
-		for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
-		if ((peerMessages?.length ?? 0) > 0) {
-			await loop.step({ name: "tell-peers", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => tellPeers(spec, step, peerMessages ?? []) });
-		}
-		if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
-			await loop.step({ name: "flush-audit", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []) });
-		}
+	const inFlight: InFlight = new Map();
+	await ctx.loop({
+		name: "commands",
+		state: { pending: [] } as LoopState,
+		run: async (loop, state) => {
+			// Older histories carry no loop state.
+			const pending = state?.pending ?? [];
+			// While peer messages wait for a slow receiver, wake up to retry them even with no command.
+			const batch = (await loop.queue.nextBatch("next-commands", {
+				names,
+				count: BATCH_SIZE,
+				completable: true,
+				...(pending.length > 0 ? { timeout: PENDING_RETRY_MS } : {}),
+			})) as unknown as QueueMessage[];
+			if (batch.length === 0) return Loop.continue({ pending: await tellPending(loop, spec, pending, [], inFlight) });
+			// RivetKit types completions per declared queue; ours are all CommandResult, so view them plainly.
+			// A step past its timeout fails the workflow (RivetKit's default: 30 s, critical).
+			const { results, events, userMessages, orgMessages, peerMessages } = await loop.step({
+				name: "run-commands",
+				timeout: RUN_STEP_TIMEOUT_MS,
+				run: (step) => runBatch(spec, step, batch),
+			});
+			for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
+			const left = await tellPending(loop, spec, pending, peerMessages ?? [], inFlight);
+			if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
+				await loop.step({ name: "flush-audit", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []) });
+			}
+			return Loop.continue({ pending: left });
+		},
 	});
 }
+
+/** Runs the tell-peers step when there is anything to tell; returns what still waits. */
+async function tellPending<TStep>(
+	loop: { step: <T>(config: { name: string; timeout: number; run: (step: TStep) => Promise<T> }) => Promise<T> },
+	spec: CommandLoopSpec<TStep>,
+	pending: PendingTell[],
+	fresh: PendingTell[],
+	inFlight: InFlight,
+): Promise<PendingTell[]> {
+	if (pending.length === 0 && fresh.length === 0) return [];
+	return loop.step({ name: "tell-peers", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => tellPeers(spec, step, [...pending, ...fresh], inFlight) });
+}
+
+/** A peer message waiting for delivery; `tellId` tells two equal messages apart. */
+type PendingTell = PeerMessage & { tellId: string };
+interface LoopState {
+	pending: PendingTell[];
+}
+/** Deliveries still running in this process, by tellId: a retry joins the attempt under way. */
+type InFlight = Map<string, Promise<{ ok: true } | { ok: false; error: unknown }>>;
 
 async function runBatch<TStep>(
 	spec: CommandLoopSpec<TStep>,
@@ -90,7 +120,7 @@ async function runBatch<TStep>(
 	events: AuditAppend[];
 	userMessages?: UserMessage[];
 	orgMessages?: OrgMessage[];
-	peerMessages?: PeerMessage[];
+	peerMessages?: PendingTell[];
 }> {
 	const outbox = new Outbox();
 	const log = spec.log(step);
@@ -101,7 +131,7 @@ async function runBatch<TStep>(
 		events: outbox.drain(),
 		userMessages: outbox.drainUserMessages(),
 		orgMessages: outbox.drainOrgMessages(),
-		peerMessages: outbox.drainPeerMessages(),
+		peerMessages: outbox.drainPeerMessages().map((m) => ({ ...m, tellId: randomUUID() })),
 	};
 }
 
@@ -136,34 +166,42 @@ export async function deliver(send: () => Promise<void>, log: Logger, what: stri
 }
 
 /**
- * Delivers the batch's peer messages, each retried (the receiver de-duplicates by the idempotency
- * key its body carries): in order for each receiver, receivers side by side — one receiver that is
- * slow to come up (a new actor the engine has not placed yet: up to ~25 s under load) does not hold
- * up the others. One that still fails is recorded on the entity through this actor's own
- * `onUndelivered` command and reported as a runtime issue — never a caller's timeout.
+ * How long one pass waits on a receiver before the loop moves on to its next commands. A receiver
+ * that answers later (a new actor the engine has not placed yet: up to ~25 s under load) keeps its
+ * messages in the loop's state: they are retried on the next pass (at least every PENDING_RETRY_MS),
+ * ahead of any newer message to the same receiver.
  */
-async function tellPeers<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PeerMessage[]): Promise<void> {
-	const byReceiver = new Map<string, PeerMessage[]>();
+const PEER_HOLD_MS = 2_000;
+const PENDING_RETRY_MS = 500;
+
+/**
+ * Delivers peer messages, each retried (the receiver de-duplicates by the idempotency key its body
+ * carries): in order for each receiver, receivers side by side, and none holds the sender's loop
+ * for more than PEER_HOLD_MS — returns those still waiting. One that still fails after the budget
+ * is recorded on the entity through this actor's own `onUndelivered` command and reported as a
+ * runtime issue — never a caller's timeout.
+ */
+async function tellPeers<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PendingTell[], inFlight: InFlight): Promise<PendingTell[]> {
+	const byReceiver = new Map<string, PendingTell[]>();
 	for (const message of messages) {
 		const receiver = `${message.actor}:${JSON.stringify(message.key)}`;
 		byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), message]);
 	}
-	await Promise.all([...byReceiver.values()].map((inOrder) => tellInOrder(spec, step, inOrder)));
+	const hold = Date.now() + PEER_HOLD_MS;
+	const left = await Promise.all([...byReceiver.values()].map((inOrder) => tellInOrder(spec, step, inOrder, inFlight, hold)));
+	return left.flat();
 }
 
-async function tellInOrder<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PeerMessage[]): Promise<void> {
+async function tellInOrder<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, messages: PendingTell[], inFlight: InFlight, hold: number): Promise<PendingTell[]> {
 	const log = spec.log(step);
-	for (const message of messages) {
-		let lastError: unknown;
-		try {
-			const tell = spec.tellPeer;
-			if (!tell) throw new Error("this actor cannot message peers (no tellPeer)");
-			await deliver(() => tell(step, message), log, message.queue, spec.deliveryBudgetMs);
-			continue;
-		} catch (err) {
-			lastError = err;
-		}
-		const error = toErrorPayload(lastError, log, { command: message.queue });
+	for (const [i, message] of messages.entries()) {
+		const attempt = inFlight.get(message.tellId) ?? startDelivery(spec, step, message, log);
+		inFlight.set(message.tellId, attempt);
+		const outcome = await settledBy(attempt, hold);
+		if (outcome === "waiting") return messages.slice(i);
+		inFlight.delete(message.tellId);
+		if (outcome.ok) continue;
+		const error = toErrorPayload(outcome.error, log, { command: message.queue });
 		const failure = { ...error, code: "UPSTREAM_FAILED" as const, message: `${message.queue} not delivered: ${error.message}` };
 		await reportFailure(spec, step, log, message.queue, failure);
 		if (message.onUndelivered && spec.undelivered) {
@@ -173,6 +211,30 @@ async function tellInOrder<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, mes
 				log.error({ queue: message.onUndelivered.queue, err }, "could not record an undelivered message on its entity");
 			}
 		}
+	}
+	return [];
+}
+
+/** Starts one message's delivery (retried for the whole budget); it never rejects. */
+function startDelivery<TStep>(spec: CommandLoopSpec<TStep>, step: TStep, message: PendingTell, log: Logger): Promise<{ ok: true } | { ok: false; error: unknown }> {
+	const tell = spec.tellPeer;
+	const run = tell ? deliver(() => tell(step, message), log, message.queue, spec.deliveryBudgetMs) : Promise.reject(new Error("this actor cannot message peers (no tellPeer)"));
+	return run.then(
+		() => ({ ok: true as const }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+}
+
+/** The attempt's outcome if it settles before `deadline`, else "waiting" (it goes on in the background). */
+async function settledBy<T>(attempt: Promise<T>, deadline: number): Promise<T | "waiting"> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const waiting = new Promise<"waiting">((resolve) => {
+		timer = setTimeout(() => resolve("waiting"), Math.max(0, deadline - Date.now()));
+	});
+	try {
+		return await Promise.race([attempt, waiting]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
