@@ -23,6 +23,15 @@ function message(name: string, body: unknown = {}): Msg {
 	return m;
 }
 
+/** A promise the test resolves when it chooses (a receiver that answers late). */
+function gate(): { wait: Promise<void>; release: () => void } {
+	let release: () => void = () => undefined;
+	const wait = new Promise<void>((r) => {
+		release = r;
+	});
+	return { wait, release };
+}
+
 /**
  * Runs the loop over `batch`, then as many empty passes as it asks for (it waits with a timeout
  * while peer messages are still pending) — until nothing is pending. Returns what the loop did.
@@ -155,10 +164,7 @@ describe("runCommandLoop", () => {
 
 	it("a slow receiver does not hold up the batch's messages to others; each receiver gets its own in order", async () => {
 		const trace: string[] = [];
-		let releaseSlow: () => void = () => undefined;
-		const slow = new Promise<void>((r) => {
-			releaseSlow = r;
-		});
+		const { wait: slow, release: releaseSlow } = gate();
 		const spec: CommandLoopSpec<object> = {
 			handlers: {
 				join: async (_s, _b, outbox) => {
@@ -184,10 +190,7 @@ describe("runCommandLoop", () => {
 
 	it("a receiver slow to come up does not hold the loop: later commands run meanwhile, its messages follow in order", async () => {
 		const trace: string[] = [];
-		let releaseSlow: () => void = () => undefined;
-		const slow = new Promise<void>((r) => {
-			releaseSlow = r;
-		});
+		const { wait: slow, release: releaseSlow } = gate();
 		const spec: CommandLoopSpec<object> = {
 			handlers: {
 				join: async (_s, _b, outbox) => {
