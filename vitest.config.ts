@@ -11,8 +11,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		env: { RIVET_LOG_LEVEL: "silent" },
-		// require-bwrap first: without bubblewrap the run stops at once with the command to install it.
-		globalSetup: ["packages/integration/test/require-bwrap.ts", "packages/integration/test/global-teardown.ts"],
+		// require-tools first: without bubblewrap or Chromium the run stops at once with the command to install it.
+		globalSetup: ["packages/integration/test/require-tools.ts", "packages/integration/test/global-teardown.ts"],
 		// In CI also write machine-readable results; .ci/run prints the closing summary line from them.
 		reporters: process.env.CI ? ["default", "json"] : ["default"],
 		outputFile: process.env.CI ? { json: ".ci/.results.json" } : undefined,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm dev`: the GitHub simulator (demo world), the Stripe simulator and the backend with the
-// embedded engine, wired together. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
+// `pnpm dev`: the GitHub simulator (demo world), the Stripe simulator, the web UI's Vite dev server
+// and the backend with the embedded engine, wired together. The backend serves the UI at its own URL
+// by proxying to Vite (one origin for the cookie and /v1/rivet); hot reload talks to Vite directly. Prints one line when both are ready; Ctrl-C (or SIGTERM) stops everything it started.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -40,9 +41,11 @@ const stripePort = process.env.FOUNDRY_STRIPE_SIM_PORT || "7791";
 const stripeUrl = `http://127.0.0.1:${stripePort}`;
 const children = [];
 
-function start(name, args, cwd, env, readyPattern) {
+const webPort = process.env.FOUNDRY_WEB_DEV_PORT || "7742";
+
+function start(name, args, cwd, env, readyPattern, command = bun) {
 	return new Promise((ready, fail) => {
-		const child = spawn(bun, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+		const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
 		children.push(child);
 		let seen = false;
 		child.stdout.on("data", (chunk) => {
@@ -85,6 +88,8 @@ try {
 	// Sign-in uses the simulated GitHub App's OAuth client, unless real credentials are configured.
 	const { app } = await (await fetch(`${simUrl}/_sim/world`)).json();
 	await start("stripe-sim", ["src/main.ts", "--port", stripePort], join(root, "packages/stripe-sim"), {}, /stripe-sim ready on/);
+	const webDir = join(root, "packages/web");
+	await start("web", [join(webDir, "node_modules/vite/bin/vite.js"), "--clearScreen", "false"], webDir, { FOUNDRY_WEB_DEV_PORT: webPort, NO_COLOR: "1" }, /ready in/, process.execPath);
 	const backendLine = await start("backend", ["src/main.ts"], join(root, "packages/backend"), {
 		FOUNDRY_DATA_DIR: dataDir,
 		FOUNDRY_GITHUB_URL: simUrl,
@@ -100,6 +105,7 @@ try {
 		FOUNDRY_STRIPE_API_URL: stripeUrl,
 		FOUNDRY_STRIPE_SECRET_KEY: "sk_test_foundry_dev",
 		FOUNDRY_STRIPE_WEBHOOK_SECRET: "whsec_test_sim",
+		FOUNDRY_WEB_DEV_URL: `http://127.0.0.1:${webPort}`,
 	}, /Foundry backend ready on/);
 	await fetch(`${stripeUrl}/_sim/webhook`, {
 		method: "PUT",
@@ -115,7 +121,7 @@ try {
 	if (scripted === "true") {
 		console.log("Agents: the scripted test agent stands in for agent 'pi' and is the default (FOUNDRY_SCRIPTED_AGENT=false to offer only real agents; `pnpm foundry agents` lists them)");
 	}
-	console.log("Sign in: `pnpm foundry login` (approve as octocat or hubot in the simulator's page)");
+	console.log(`Open http://127.0.0.1:${process.env.FOUNDRY_PORT || "7741"} and sign in as octocat (hot reload from ${webPort}); CLI: \`pnpm foundry login\` (approve as octocat or hubot in the simulator's page)`);
 } catch (err) {
 	await shutdown(err.message, 1);
 }

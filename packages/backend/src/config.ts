@@ -2,6 +2,7 @@
 // with a message naming the variable and what is wrong.
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 const port = (fallback: number) =>
@@ -11,6 +12,9 @@ const port = (fallback: number) =>
 		.min(1, "must be between 1 and 65535")
 		.max(65535, "must be between 1 and 65535")
 		.default(fallback);
+
+/** packages/web/dist next to this package (config.ts is packages/backend/src/config.ts). */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 const optionalText = z
 	.string()
@@ -45,6 +49,9 @@ const envSchema = z.object({
 	FOUNDRY_GITHUB_CLIENT_SECRET: optionalText,
 	// Public base URL of this backend (OAuth callbacks, cookies); http://HOST:PORT by default.
 	FOUNDRY_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+	// The built web UI (default: packages/web/dist of this checkout); in dev, the Vite server to proxy to.
+	FOUNDRY_WEB_DIR: optionalText,
+	FOUNDRY_WEB_DEV_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
 	// Signs sessions and encrypts GitHub tokens at rest. Generated into the data dir when unset.
 	FOUNDRY_AUTH_SECRET: optionalText.pipe(z.string().min(32, "must be at least 32 characters").optional()),
 	// The GitHub App (org data sync, webhooks). Without it organizations sync nothing from GitHub.
@@ -103,6 +110,7 @@ export interface Config {
 		pageSize: number;
 	};
 	publicUrl: string;
+	web: { dir: string; devUrl: string | null };
 	auth: { secret: string | undefined; cacheMs: number; trustedOrigins: string[] };
 	sandbox: SandboxConfig;
 	billing: BillingConfig;
@@ -202,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 			pageSize: e.FOUNDRY_GITHUB_PAGE_SIZE,
 		},
 		publicUrl: (e.FOUNDRY_PUBLIC_URL ?? `http://${e.FOUNDRY_HOST}:${e.FOUNDRY_PORT}`).replace(/\/+$/, ""),
+		web: { dir: e.FOUNDRY_WEB_DIR ?? DEFAULT_WEB_DIR, devUrl: e.FOUNDRY_WEB_DEV_URL?.replace(/\/+$/, "") ?? null },
 		auth: {
 			secret: e.FOUNDRY_AUTH_SECRET,
 			cacheMs: e.FOUNDRY_AUTH_CACHE_MS,

@@ -1,6 +1,6 @@
 // Starts everything one backend process runs: engine (embedded or external), actors, HTTP.
 // Returns a handle whose stop() shuts down in order: HTTP, actors, then the engine we started.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { HTTP_PATH, sandboxKey } from "@foundry/shared";
 import type { Logger } from "pino";
 import { githubAppApi } from "./adapters/github-app.ts";
@@ -81,6 +81,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 	const app = createApp({
 		log,
 		auth,
+		web: { dir: existsSync(config.web.dir) ? config.web.dir : null, devUrl: config.web.devUrl },
 		gateway,
 		limiter,
 		whoami: (h) => authSetup.whoami(h),

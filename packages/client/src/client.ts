@@ -87,6 +87,9 @@ export class FoundryClient {
 		this.#rivet = createClient<AppRegistry>({
 			endpoint: `${this.endpoint}${HTTP_PATH.rivet}`,
 			disableMetadataLookup: true,
+			// RivetKit would load its devtools script from the gateway on localhost pages; only the
+			// client API crosses the public port, so there is nothing to load.
+			devtools: false,
 		});
 	}
 
@@ -264,6 +267,38 @@ export class FoundryClient {
 		const id = parseInput(sessionIdSchema, sessionId, "session id");
 		const handle = await this.#call(() => this.#sandbox(taskId));
 		return subscribeSessionEvents(this.endpoint, () => handle.connect(), id, onEvents, opts);
+	}
+
+	/** Browser sign-in with GitHub (Better Auth's routes, same origin: the session is a cookie). */
+	readonly auth = {
+		/** Where to send the browser to sign in; GitHub sends it back to `callbackURL` signed in. */
+		signInUrl: (callbackURL = "/"): Promise<string> =>
+			this.#call(async () => {
+				const body = await this.#authPost("/sign-in/social", { provider: "github", callbackURL });
+				if (typeof body.url !== "string") throw new FoundryError("UPSTREAM_FAILED", "sign-in did not return a GitHub URL");
+				return body.url;
+			}),
+		signOut: (): Promise<void> =>
+			this.#call(async () => {
+				await this.#authPost("/sign-out", {});
+				this.#whoami = null;
+				this.#orgId = null;
+			}),
+	};
+
+	async #authPost(path: string, payload: unknown): Promise<Record<string, unknown>> {
+		const res = await fetch(`${this.endpoint}${HTTP_PATH.auth}${path}`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			credentials: "include",
+			body: JSON.stringify(payload),
+		});
+		const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+		if (!res.ok) {
+			const message = typeof body.message === "string" ? body.message : `HTTP ${res.status}`;
+			throw new FoundryError(res.status === 429 ? "RATE_LIMITED" : "UPSTREAM_FAILED", message);
+		}
+		return body;
 	}
 
 	/** A trivial actor round trip (used by benchmarks as the latency floor). */

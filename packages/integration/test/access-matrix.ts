@@ -140,6 +140,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		getChanges: none,
 		getDiff: (): unknown[] => [{}],
 		lastGitResults: none,
+		watch: none,
 		push: () => ["unexpected argument"],
 		publishPr: () => [{ bogus: true }],
 		mergePr: () => [{ method: "bogus" }],

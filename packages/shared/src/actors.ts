@@ -123,6 +123,8 @@ export const EVENT = {
 	/** Task actor: a git action finished (push, PR, merge, revert) or the changes summary moved. */
 	gitResult: "gitResult",
 	changesUpdated: "changesUpdated",
+	/** Task actor: who has the task open now (presence; in memory, per connection). */
+	presenceUpdated: "presenceUpdated",
 	/** Sandbox actor: new transcript events of a session; the sandbox's state. */
 	sessionEvents: "sessionEvents",
 	sandboxUpdated: "sandboxUpdated",

@@ -102,6 +102,7 @@ export const ACCESS = {
 		getChanges: "member",
 		getDiff: "member",
 		lastGitResults: "member",
+		watch: "member",
 		push: "member",
 		publishPr: "member",
 		mergePr: "member",

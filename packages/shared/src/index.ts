@@ -16,3 +16,4 @@ export * from "./schemas/session.ts";
 export * from "./schemas/task.ts";
 export * from "./schemas/user.ts";
 export * from "./schemas/billing.ts";
+export * from "./status.ts";

@@ -13,6 +13,7 @@ import { type HealthDeps, healthRoute } from "./health.ts";
 import type { GatewayDeps } from "./gateway.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { rivetHttpProxy } from "./rivet-proxy.ts";
+import { type WebUiOptions, webUiRoute } from "./web-ui.ts";
 
 export interface AppEnv {
 	Variables: { requestId: string };
@@ -26,6 +27,7 @@ export interface AppDeps extends HealthDeps {
 	whoami(headers: Headers): Promise<Principal>;
 	webhooks: WebhookDeps;
 	stripeWebhooks: StripeWebhookDeps;
+	web: WebUiOptions;
 }
 
 /** The client's address as the socket sees it (behind a proxy: the proxy's; see docs/security.md). */
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	// Where Stripe's checkout and portal send the browser back.
 	app.get("/v1/billing/return", (c) => c.text(c.req.query("canceled") ? "Checkout canceled. You can close this tab." : "Thanks! Billing is updated in a moment. You can close this tab."));
 	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.gateway, clientAddress));
+	// Everything outside /v1 is the web UI (its routes are the app's, index.html answers them).
+	app.get("*", webUiRoute(deps.web));
 	app.notFound((c) => errorResponse(c, { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }));
 	app.onError(handleError(deps.log));
 	return app;

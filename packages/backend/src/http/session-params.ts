@@ -20,18 +20,44 @@ export function sessionFromCookie(cookieHeader: string | null, secret: string): 
 	return null;
 }
 
-/** HTTP: adds the conn-params header from the cookie when the client sent none. */
+/**
+ * Params that claim no credential: an empty object (what RivetKit sends for a client created
+ * without a token — the browser's, which authenticates with its cookie).
+ */
+function claimsNothing(raw: string): boolean {
+	try {
+		const v = JSON.parse(raw) as unknown;
+		return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+	} catch {
+		// Unreadable params are a claim (the resolver refuses them as malformed), never replaced.
+		return false;
+	}
+}
+
+/** HTTP: sets the conn-params header from the cookie when the client claimed no credential. */
 export function withCookieParams(headers: Headers, secret: string): void {
-	if (headers.has(CONN_PARAMS_HEADER)) return;
+	const sent = headers.get(CONN_PARAMS_HEADER);
+	if (sent !== null && !claimsNothing(sent)) return;
 	const session = sessionFromCookie(headers.get("cookie"), secret);
 	if (session) headers.set(CONN_PARAMS_HEADER, JSON.stringify({ session }));
 }
 
-/** WebSocket: adds the conn-params subprotocol from the cookie when the client sent none. */
+/** WebSocket: sets the conn-params subprotocol from the cookie when the client claimed no credential. */
 export function withCookieProtocol(protocols: string[], cookieHeader: string | null, secret: string): string[] {
-	if (protocols.some((p) => p.startsWith(WS_PARAMS_PREFIX))) return protocols;
+	const sent = protocols.find((p) => p.startsWith(WS_PARAMS_PREFIX));
+	if (sent !== undefined && !claimsNothing(safeDecode(sent.slice(WS_PARAMS_PREFIX.length)))) return protocols;
 	const session = sessionFromCookie(cookieHeader, secret);
-	return session ? [...protocols, `${WS_PARAMS_PREFIX}${encodeURIComponent(JSON.stringify({ session }))}`] : protocols;
+	if (!session) return protocols;
+	return [...protocols.filter((p) => p !== sent), `${WS_PARAMS_PREFIX}${encodeURIComponent(JSON.stringify({ session }))}`];
+}
+
+function safeDecode(encoded: string): string {
+	try {
+		return decodeURIComponent(encoded);
+	} catch {
+		// Malformed percent-encoding: not an empty claim.
+		return encoded;
+	}
 }
 
 /** The connection params an HTTP gateway request presents (after the cookie fallback), unparsed. */

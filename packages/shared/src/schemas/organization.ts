@@ -80,3 +80,14 @@ export interface OrganizationSnapshot {
 export interface TaskUpdatedEvent {
 	task: TaskRecord;
 }
+
+/** Someone with the task open right now (one entry per user, however many tabs). */
+export interface TaskViewer {
+	userId: string;
+	login: string;
+}
+
+/** Task actor: who is viewing the task changed (connections that called `watch` opened or closed). */
+export interface TaskPresenceEvent {
+	viewers: TaskViewer[];
+}

@@ -24,13 +24,15 @@ import {
 	sessionRefInputSchema,
 	setTaskOwnerInputSchema,
 	setTaskStatusInputSchema,
+	type TaskPresenceEvent,
 	type TaskRecord,
 	type TaskUpdatedEvent,
+	type TaskViewer,
 } from "@foundry/shared";
 import { actor, event } from "rivetkit";
 import { workflow } from "rivetkit/workflow";
 import { GithubHost } from "../../domain/repo-url.ts";
-import { actorRefOf, canSubscribe, principalOf, roleIn, withAccess } from "../shared/access.ts";
+import { actorRefOf, canSubscribe, principalOf, roleIn, userOf, withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
@@ -58,6 +60,7 @@ import { setTaskOwner } from "./commands/set-owner.ts";
 import { setTaskStatus } from "./commands/set-status.ts";
 import type { TaskCommandContext } from "./context.ts";
 import { taskDatabase } from "./database.ts";
+import { Presence } from "./presence.ts";
 import { getStoredTask } from "./reads.ts";
 
 interface TaskStepLike {
@@ -101,6 +104,11 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 			[EVENT.sessionUpdated]: event<{ session: Session }>({ canSubscribe: member }),
 			[EVENT.gitResult]: event<{ result: GitOpResult }>({ canSubscribe: member }),
 			[EVENT.changesUpdated]: event<{ changes: ChangesSummary }>({ canSubscribe: member }),
+			[EVENT.presenceUpdated]: event<TaskPresenceEvent>({ canSubscribe: member }),
+		},
+		createVars: () => ({ presence: new Presence() }),
+		onDisconnect: (c, conn) => {
+			if (c.vars.presence.remove(conn.id)) c.broadcast(EVENT.presenceUpdated, { viewers: c.vars.presence.viewers() });
 		},
 		// createTask prompts and messages are up to 32,000 characters; diffs up to ~600 KB.
 		options: { maxQueueMessageSize: 1024 * 1024 },
@@ -201,6 +209,12 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 			getChanges: (c): Promise<ChangesSummary | null> => readChanges(c.db),
 			getDiff: (c, input?: unknown): Promise<Array<{ path: string; diff: string }>> => readDiffs(c.db, parseInput(diffInputSchema, input ?? {}).path),
 			lastGitResults: (c): Promise<GitOpResult[]> => lastGitResults(c.db),
+			// Presence: this connection has the task open until it closes (the UI's task subscription).
+			watch: async (c): Promise<TaskViewer[]> => {
+				const { userId, login } = userOf(c.conn);
+				if (c.vars.presence.add(c.conn.id, { userId, login })) c.broadcast(EVENT.presenceUpdated, { viewers: c.vars.presence.viewers() });
+				return c.vars.presence.viewers();
+			},
 			kill: (c): Promise<TaskRecord> => {
 				const role = roleIn(principalOf(c.conn), c.key[0] ?? "") ?? "member";
 				return dispatch(c.queue, QUEUE.task.kill, { actor: actorRefOf(c.conn), actorRole: role });

@@ -1,6 +1,6 @@
 // Small shared pieces: buttons, status marks, avatars, skeletons and the error toast.
 import { prView, type SessionStatus, sessionStatusView, type StatusTone, type TaskStatus, taskStatusView } from "@foundry/client";
-import { type ButtonHTMLAttributes, forwardRef, useSyncExternalStore } from "react";
+import { type ButtonHTMLAttributes, forwardRef, useState, useSyncExternalStore } from "react";
 import { describeError } from "../lib/foundry.ts";
 
 const TONE_CLASS: Record<StatusTone, string> = {
@@ -46,12 +46,14 @@ export function PrBadge({ state, number }: { state: string | null; number: numbe
 	);
 }
 
-export function Avatar({ url, login, size = 20 }: { url: string | null | undefined; login: string; size?: number }) {
-	if (url) return <img src={url} alt={login} title={login} width={size} height={size} className="rounded-full" />;
+/** A user's or organization's picture (or initial). `decorative` when the name is written next to it. */
+export function Avatar({ url, login, size = 20, decorative = false }: { url: string | null | undefined; login: string; size?: number; decorative?: boolean }) {
+	const [broken, setBroken] = useState(false);
+	// A picture that does not load (offline, blocked) falls back to the initial.
+	if (url && !broken) return <img src={url} alt={decorative ? "" : login} title={login} width={size} height={size} className="rounded-full" onError={() => setBroken(true)} />;
 	return (
 		<span
-			role="img"
-			aria-label={login}
+			{...(decorative ? { "aria-hidden": true } : { role: "img", "aria-label": login })}
 			title={login}
 			style={{ width: size, height: size, fontSize: size * 0.5 }}
 			className="inline-flex items-center justify-center rounded-full bg-line font-semibold uppercase text-fg"
@@ -85,7 +87,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonHTMLAttributes<HTMLBut
 
 export function Skeleton({ lines = 3 }: { lines?: number }) {
 	return (
-		<div aria-busy="true" aria-label="loading" className="flex flex-col gap-2 p-3">
+		<div role="status" aria-busy="true" aria-label="loading" className="flex flex-col gap-2 p-3">
 			{Array.from({ length: lines }, (_, i) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity.
 				<div key={i} className="h-3 animate-pulse rounded bg-line" style={{ width: `${90 - i * 15}%` }} />

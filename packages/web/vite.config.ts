@@ -9,5 +9,5 @@ const port = Number(process.env.FOUNDRY_WEB_DEV_PORT ?? 7742);
 export default defineConfig({
 	plugins: [react(), tailwindcss()],
 	server: { host: "127.0.0.1", port, strictPort: true, hmr: { host: "127.0.0.1", port, clientPort: port } },
-	build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 900 },
+	build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1_000 },
 });

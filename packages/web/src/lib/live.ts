@@ -1,10 +1,10 @@
 // Realtime state in TanStack Query's cache: each hook opens the client's subscription and writes
 // every snapshot it delivers into the cache (no polling); unmounting closes it.
-import type { OrganizationSnapshot, Session, Subscription, TaskRecord, TranscriptEvent, ChangesSummary, GitOpResult } from "@foundry/client";
+import type { ChangesSummary, GitOpResult, OrganizationSnapshot, Session, Subscription, TaskRecord, TaskViewer, TranscriptEvent } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { clientFor, describeError } from "./foundry.ts";
 import { reportConnection } from "./connection-state.ts";
+import { account, clientFor, describeError } from "./foundry.ts";
 
 export const keys = {
 	org: (orgId: string) => ["org", orgId] as const,
@@ -12,13 +12,17 @@ export const keys = {
 	sessions: (orgId: string, taskId: string) => ["sessions", orgId, taskId] as const,
 	changes: (orgId: string, taskId: string) => ["changes", orgId, taskId] as const,
 	gitResults: (orgId: string, taskId: string) => ["git", orgId, taskId] as const,
+	viewers: (orgId: string, taskId: string) => ["viewers", orgId, taskId] as const,
 };
 
+/** Only what the cache holds (subscriptions fill it); never fetched. */
+const heldOnly = { queryFn: () => new Promise<never>(() => undefined), staleTime: Number.POSITIVE_INFINITY } as const;
+
 /** Keeps a subscription open while mounted; errors become the connection banner's state. */
-function useSubscription(open: (() => Promise<Subscription>) | null, deps: readonly unknown[]): void {
+function useSubscription(open: (() => Promise<Pick<Subscription, "close">>) | null, deps: readonly unknown[]): void {
 	useEffect(() => {
 		if (!open) return;
-		let sub: Subscription | null = null;
+		let sub: Pick<Subscription, "close"> | null = null;
 		let closed = false;
 		open()
 			.then((s) => {
@@ -36,7 +40,7 @@ function useSubscription(open: (() => Promise<Subscription>) | null, deps: reado
 
 const onError = (err: { message: string }) => reportConnection({ ok: false, error: err.message });
 
-/** The organization's sidebar state, live. */
+/** The organization's sidebar state, live. Mount once (the workbench); others use `useOrganizationData`. */
 export function useOrganization(orgId: string) {
 	const qc = useQueryClient();
 	useSubscription(
@@ -50,11 +54,19 @@ export function useOrganization(orgId: string) {
 			),
 		[orgId],
 	);
-	return useQuery<OrganizationSnapshot>({ queryKey: keys.org(orgId), queryFn: () => new Promise<never>(() => undefined), staleTime: Number.POSITIVE_INFINITY });
+	return useOrganizationData(orgId);
 }
 
-/** One task live: record, sessions, changes and git results in the cache. */
-export function useTaskLive(orgId: string, taskId: string) {
+export function useOrganizationData(orgId: string) {
+	return useQuery<OrganizationSnapshot>({ queryKey: keys.org(orgId), ...heldOnly });
+}
+
+/**
+ * The task page's one subscription: record, sessions, changes, git results and presence (this
+ * browser counts as a viewer while the page is open). Mount once per task page; panels read the
+ * cache through `useTaskData`.
+ */
+export function useTaskSubscription(orgId: string, taskId: string): void {
 	const qc = useQueryClient();
 	useSubscription(
 		() =>
@@ -69,22 +81,28 @@ export function useTaskLive(orgId: string, taskId: string) {
 						}),
 					onChanges: (changes) => qc.setQueryData(keys.changes(orgId, taskId), changes),
 					onGitResult: (result) => qc.setQueryData<GitOpResult[]>(keys.gitResults(orgId, taskId), (held = []) => [result, ...held].slice(0, 20)),
+					onPresence: (viewers) => qc.setQueryData(keys.viewers(orgId, taskId), viewers),
 				},
 				{ onError },
 			),
 		[orgId, taskId],
 	);
+}
+
+/** One task's state from the cache (fetched once when missing; kept current by the subscription). */
+export function useTaskData(orgId: string, taskId: string) {
 	const task = useQuery<TaskRecord>({ queryKey: keys.task(orgId, taskId), queryFn: () => clientFor(orgId).tasks.get(taskId) });
 	const sessions = useQuery<Session[]>({ queryKey: keys.sessions(orgId, taskId), queryFn: () => clientFor(orgId).sessions.list(taskId) });
 	const changes = useQuery<ChangesSummary | null>({ queryKey: keys.changes(orgId, taskId), queryFn: () => clientFor(orgId).git.changes(taskId) });
 	const gitResults = useQuery<GitOpResult[]>({ queryKey: keys.gitResults(orgId, taskId), queryFn: () => Promise.resolve([]), staleTime: Number.POSITIVE_INFINITY });
-	return { task, sessions, changes, gitResults };
+	const viewers = useQuery<TaskViewer[]>({ queryKey: keys.viewers(orgId, taskId), ...heldOnly });
+	return { task, sessions, changes, gitResults, viewers };
 }
 
 /** A session's transcript: stored events, then live ones (each index once, ascending). */
 export function useTranscript(orgId: string, taskId: string, sessionId: string | null): TranscriptEvent[] {
 	const [events, setEvents] = useState<TranscriptEvent[]>([]);
-	useEffect(() => setEvents([]), [sessionId]);
+	// A session change remounts the pane (keyed by session), so the events start empty.
 	useSubscription(
 		sessionId
 			? () => clientFor(orgId).subscribeSession(taskId, sessionId, (batch) => setEvents((held) => [...held, ...batch]), { onError })
@@ -92,4 +110,23 @@ export function useTranscript(orgId: string, taskId: string, sessionId: string |
 		[orgId, taskId, sessionId],
 	);
 	return events;
+}
+
+/** The signed-in user's own events (organizations, notifications, drafts): refetch what they touch. */
+export function useUserEvents(): void {
+	const qc = useQueryClient();
+	useSubscription(
+		() =>
+			account.subscribeUser(() => {
+				void qc.invalidateQueries({ queryKey: ["notifications"] });
+				void qc.invalidateQueries({ queryKey: ["profile"] });
+			}),
+		[],
+	);
+}
+
+/** Tasks with an unread notification (agent finished, needs input, failed …): the sidebar's dots. */
+export function useUnreadTasks(): ReadonlySet<string> {
+	const notifications = useQuery({ queryKey: ["notifications"], queryFn: () => account.me.notifications({ limit: 30 }) });
+	return new Set((notifications.data ?? []).filter((n) => n.readAt === null).map((n) => n.taskId));
 }

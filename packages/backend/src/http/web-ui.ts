@@ -76,12 +76,13 @@ async function serveBuilt(c: Context<AppEnv>, dir: string): Promise<Response> {
 	});
 }
 
-async function readIfFile(path: string, root: string): Promise<Uint8Array | null> {
+async function readIfFile(path: string, root: string): Promise<ArrayBuffer | null> {
 	try {
 		// Symlinks pointing out of the directory are not followed.
 		const real = await realpath(path);
 		if (!real.startsWith(root + sep)) return null;
-		return new Uint8Array(await readFile(real));
+		const bytes = await readFile(real);
+		return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 	} catch (err) {
 		if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "EISDIR") return null;
 		throw err;

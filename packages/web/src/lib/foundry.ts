@@ -1,6 +1,9 @@
 // The browser's Foundry clients: one per organization (the client acts in one), all on this
 // origin, so the session cookie authenticates both the HTTP routes and /v1/rivet.
-import { createFoundryClient, type FoundryClient, FoundryError } from "@foundry/client";
+import { createFoundryClient, type FoundryClient, FoundryError, installBrowserFetchFix } from "@foundry/client";
+
+// Before any client exists: RivetKit's streamed action bodies need this on an HTTP/1.1 origin.
+installBrowserFetchFix();
 
 const endpoint = window.location.origin;
 const clients = new Map<string, FoundryClient>();

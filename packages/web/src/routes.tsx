@@ -1,8 +1,10 @@
 // Typed routes: /signin, / (to the active organization), /$orgId (workbench), /$orgId/tasks/$taskId.
 import { createRootRoute, createRoute, createRouter, Navigate, Outlet } from "@tanstack/react-router";
-import { useCallback, useState } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 import { z } from "zod";
+import { AuditPage } from "./components/audit.tsx";
 import { NewTaskDialog } from "./components/new-task.tsx";
+import { SettingsPage } from "./components/settings.tsx";
 import { Sidebar } from "./components/sidebar.tsx";
 import { SignIn } from "./components/sign-in.tsx";
 import { TaskView } from "./components/task-view.tsx";
@@ -10,7 +12,7 @@ import { TopBar } from "./components/top-bar.tsx";
 import { Skeleton, Toasts } from "./components/ui.tsx";
 import { useConnectionState } from "./lib/connection-state.ts";
 import { describeError, isUnauthorized } from "./lib/foundry.ts";
-import { useOrganization } from "./lib/live.ts";
+import { useOrganization, useOrganizationData, useUserEvents } from "./lib/live.ts";
 import { useProfile, useWhoami } from "./lib/me.ts";
 
 const rootRoute = createRootRoute({
@@ -83,6 +85,7 @@ const orgRoute = createRoute({
 function Workbench() {
 	const { orgId } = orgRoute.useParams();
 	const org = useOrganization(orgId);
+	useUserEvents();
 	const connection = useConnectionState();
 	const [creating, setCreating] = useState(false);
 	const openNewTask = useCallback(() => setCreating(true), []);
@@ -111,6 +114,40 @@ const orgIndexRoute = createRoute({
 	component: () => <p className="m-auto text-muted">Pick a task on the left, or press c to start one.</p>,
 });
 
+const settingsRoute = createRoute({
+	getParentRoute: () => orgRoute,
+	path: "/settings",
+	component: function Settings() {
+		const { orgId } = settingsRoute.useParams();
+		return <SettingsPage orgId={orgId} snapshot={useOrganizationData(orgId).data} />;
+	},
+});
+
+const auditRoute = createRoute({
+	getParentRoute: () => orgRoute,
+	path: "/audit",
+	component: function Audit() {
+		const { orgId } = auditRoute.useParams();
+		return <AuditPage orgId={orgId} snapshot={useOrganizationData(orgId).data} />;
+	},
+});
+
+// The chart library is only needed here: its own chunk, loaded when billing is opened.
+const BillingPage = lazy(() => import("./components/billing.tsx"));
+
+const billingRoute = createRoute({
+	getParentRoute: () => orgRoute,
+	path: "/billing",
+	component: function Billing() {
+		const { orgId } = billingRoute.useParams();
+		return (
+			<Suspense fallback={<Skeleton lines={8} />}>
+				<BillingPage orgId={orgId} />
+			</Suspense>
+		);
+	},
+});
+
 const taskRoute = createRoute({
 	getParentRoute: () => orgRoute,
 	path: "/tasks/$taskId",
@@ -118,12 +155,12 @@ const taskRoute = createRoute({
 	component: function TaskPage() {
 		const { orgId, taskId } = taskRoute.useParams();
 		const { session } = taskRoute.useSearch();
-		const org = useOrganization(orgId);
+		const org = useOrganizationData(orgId);
 		return <TaskView key={taskId} orgId={orgId} taskId={taskId} sessionParam={session} snapshot={org.data} />;
 	},
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, indexRoute, orgRoute.addChildren([orgIndexRoute, taskRoute])]);
+const routeTree = rootRoute.addChildren([signInRoute, indexRoute, orgRoute.addChildren([orgIndexRoute, taskRoute, settingsRoute, auditRoute, billingRoute])]);
 
 export const router = createRouter({ routeTree, defaultPreload: false });
 

@@ -1,13 +1,13 @@
 // One task: header (title rename, status, branch, owner, PR), session tabs, the live transcript,
 // the composer (the user's backend-owned draft, Ctrl/Cmd+Enter sends, Stop while a turn runs) and
 // the changes panel.
-import type { OrganizationSnapshot, Session } from "@foundry/client";
+import type { OrganizationSnapshot, Session, TaskViewer } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { ExternalLink, Pencil, Plus, Square, X } from "lucide-react";
+import { ExternalLink, Eye, Pencil, Plus, Square, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { clientFor, describeError } from "../lib/foundry.ts";
-import { keys, useTaskLive, useTranscript } from "../lib/live.ts";
+import { keys, useTaskData, useTaskSubscription, useTranscript } from "../lib/live.ts";
 import { ChangesPanel } from "./changes-panel.tsx";
 import { Transcript } from "./transcript.tsx";
 import { Avatar, Button, PrBadge, SessionMark, Skeleton, StatusMark, toastError } from "./ui.tsx";
@@ -15,7 +15,8 @@ import { Avatar, Button, PrBadge, SessionMark, Skeleton, StatusMark, toastError 
 const BUSY = new Set(["running", "pending_provision"]);
 
 export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: string; taskId: string; sessionParam: string | undefined; snapshot: OrganizationSnapshot | undefined }) {
-	const { task, sessions } = useTaskLive(orgId, taskId);
+	useTaskSubscription(orgId, taskId);
+	const { task, sessions, viewers } = useTaskData(orgId, taskId);
 	const navigate = useNavigate();
 	const summary = snapshot?.tasks.find((t) => t.id === taskId);
 	const open = (sessions.data ?? []).filter((s) => s.status !== "closed");
@@ -59,6 +60,7 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 						</code>
 						<span>· owner</span>
 						<OwnerPicker orgId={orgId} taskId={taskId} ownerLogin={t.ownerLogin} ownerAvatarUrl={t.ownerAvatarUrl} />
+						<Viewers orgId={orgId} viewers={viewers.data ?? []} />
 					</div>
 				</header>
 				<SessionTabs orgId={orgId} taskId={taskId} sessions={open} activeId={active?.id ?? null} onSelect={selectSession} />
@@ -67,6 +69,25 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 			<ChangesPanel orgId={orgId} taskId={taskId} task={t} summary={summary} activeSessionId={active?.id ?? null} />
 		</div>
 	);
+}
+
+/** Presence: everyone with this task open right now (this browser included). */
+function Viewers({ orgId, viewers }: { orgId: string; viewers: TaskViewer[] }) {
+	const members = useMembers(orgId);
+	if (viewers.length === 0) return null;
+	const avatar = (login: string) => members.data?.find((m) => m.login === login)?.avatarUrl ?? null;
+	return (
+		<span className="ml-auto flex items-center gap-1" data-testid="presence" title={`viewing now: ${viewers.map((v) => v.login).join(", ")}`}>
+			<Eye size={14} aria-hidden />
+			{viewers.map((v) => (
+				<Avatar key={v.userId} url={avatar(v.login)} login={v.login} size={20} />
+			))}
+		</span>
+	);
+}
+
+function useMembers(orgId: string) {
+	return useQuery({ queryKey: ["members", orgId], queryFn: () => clientFor(orgId).members.list(), staleTime: 60_000 });
 }
 
 function TitleEditor({ orgId, taskId, title }: { orgId: string; taskId: string; title: string }) {
@@ -96,7 +117,10 @@ function TitleEditor({ orgId, taskId, title }: { orgId: string; taskId: string; 
 				onBlur={() => void save()}
 				onKeyDown={(e) => {
 					if (e.key === "Enter") void save();
-					if (e.key === "Escape") (setValue(title), setEditing(false));
+					if (e.key === "Escape") {
+						setValue(title);
+						setEditing(false);
+					}
 				}}
 			/>
 		);
@@ -114,12 +138,12 @@ function TitleEditor({ orgId, taskId, title }: { orgId: string; taskId: string; 
 }
 
 function OwnerPicker({ orgId, taskId, ownerLogin, ownerAvatarUrl }: { orgId: string; taskId: string; ownerLogin: string; ownerAvatarUrl: string | null }) {
-	const members = useQuery({ queryKey: ["members", orgId], queryFn: () => clientFor(orgId).members.list(), staleTime: 60_000 });
+	const members = useMembers(orgId);
 	const qc = useQueryClient();
 	const current = members.data?.find((m) => m.login === ownerLogin);
 	return (
 		<span className="flex items-center gap-1">
-			<Avatar url={ownerAvatarUrl} login={ownerLogin} size={16} />
+			<Avatar url={ownerAvatarUrl} login={ownerLogin} size={16} decorative />
 			<select
 				aria-label="task owner"
 				className="bg-transparent text-fg"
@@ -159,10 +183,10 @@ function SessionTabs({ orgId, taskId, sessions, activeId, onSelect }: { orgId: s
 		}
 	};
 	return (
-		<div role="tablist" aria-label="sessions" className="flex items-center gap-1 border-b border-line px-2">
+		<nav aria-label="sessions" className="flex items-center gap-1 border-b border-line px-2">
 			{sessions.map((s) => (
 				<div key={s.id} className={`flex items-center gap-1 border-b-2 px-2 py-1 ${s.id === activeId ? "border-accent" : "border-transparent"}`}>
-					<button type="button" role="tab" aria-selected={s.id === activeId} onClick={() => onSelect(s.id)} className="flex items-center gap-2">
+					<button type="button" aria-current={s.id === activeId ? "true" : undefined} onClick={() => onSelect(s.id)} className="flex items-center gap-2">
 						{s.name}
 						<SessionMark status={s.status} />
 					</button>
@@ -174,7 +198,7 @@ function SessionTabs({ orgId, taskId, sessions, activeId, onSelect }: { orgId: s
 			<button type="button" aria-label="new session" className="rounded p-1 text-muted hover:bg-panel" onClick={() => void create()}>
 				<Plus size={14} aria-hidden />
 			</button>
-		</div>
+		</nav>
 	);
 }
 

@@ -100,7 +100,10 @@ export function NewTaskDialog({ orgId, snapshot, open, onOpenChange }: { orgId: 
 						<div className="grid grid-cols-3 gap-2">
 							<label className="flex flex-col gap-1">
 								Agent
-								<select className={field} value={agent} onChange={(e) => (setAgent(e.target.value), setModel(""))}>
+								<select className={field} value={agent} onChange={(e) => {
+										setAgent(e.target.value);
+										setModel("");
+									}}>
 									<option value="">default</option>
 									{installed.map((a) => (
 										<option key={a.id} value={a.id}>

@@ -4,6 +4,7 @@ import { Link, useParams } from "@tanstack/react-router";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ChevronDown, ChevronRight, Plus, Search } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { useUnreadTasks } from "../lib/live.ts";
 import { type StatusFilter, sidebarRows } from "../lib/sidebar-model.ts";
 import { Avatar, Button, PrBadge, Skeleton, StatusMark } from "./ui.tsx";
 
@@ -24,6 +25,7 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 	const search = useRef<HTMLInputElement>(null);
 	const scroller = useRef<HTMLDivElement>(null);
 	const params = useParams({ strict: false }) as { taskId?: string };
+	const unread = useUnreadTasks();
 	const rows = useMemo(() => sidebarRows(snapshot?.repos ?? [], snapshot?.tasks ?? [], query, filter, collapsed), [snapshot, query, filter, collapsed]);
 	const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 34, overscan: 12 });
 
@@ -98,7 +100,8 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 											data-testid="sidebar-task"
 										>
 											<StatusMark status={row.task.status} />
-											<span className={`flex-1 truncate ${row.task.status === "archived" ? "italic text-muted" : ""}`}>{row.task.title}</span>
+											<span className={`flex-1 truncate ${row.task.status === "archived" ? "italic text-muted" : ""} ${unread.has(row.task.id) ? "font-semibold" : ""}`}>{row.task.title}</span>
+											{unread.has(row.task.id) && <span className="size-2 rounded-full bg-accent" role="img" aria-label="unread" data-testid="unread-dot" />}
 											<PrBadge state={row.task.prState} number={row.task.prNumber} />
 											<Avatar url={row.task.ownerAvatarUrl} login={row.task.ownerLogin} size={16} />
 										</Link>

@@ -3,15 +3,13 @@
 import type { TranscriptEvent } from "@foundry/client";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { AlertTriangle, Info, Wrench } from "lucide-react";
-import { memo, useEffect, useMemo, useRef } from "react";
-import Markdown from "react-markdown";
-import remarkGfm from "remark-gfm";
+import { lazy, memo, Suspense, useEffect, useMemo, useRef } from "react";
 import { type Block, buildBlocks, openPermission } from "../lib/transcript-model.ts";
 import { Button } from "./ui.tsx";
 
-export interface PermissionAnswer {
-	(requestId: string, reply: "once" | "always" | "reject"): void;
-}
+export type PermissionAnswer = (requestId: string, reply: "once" | "always" | "reject") => void;
+
+const MarkdownText = lazy(() => import("./markdown.tsx"));
 
 const BlockView = memo(function BlockView({ block, open, onAnswer }: { block: Block; open: boolean; onAnswer: PermissionAnswer }) {
 	switch (block.type) {
@@ -24,7 +22,9 @@ const BlockView = memo(function BlockView({ block, open, onAnswer }: { block: Bl
 		case "agent":
 			return (
 				<div className="markdown max-w-[95%]" data-testid="msg-agent">
-					<Markdown remarkPlugins={[remarkGfm]}>{block.text}</Markdown>
+					<Suspense fallback={<p className="whitespace-pre-wrap">{block.text}</p>}>
+						<MarkdownText text={block.text} />
+					</Suspense>
 				</div>
 			);
 		case "thought":

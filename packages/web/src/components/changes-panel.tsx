@@ -5,11 +5,11 @@ import { useQuery } from "@tanstack/react-query";
 import { RotateCcw } from "lucide-react";
 import { useState } from "react";
 import { clientFor } from "../lib/foundry.ts";
-import { useTaskLive } from "../lib/live.ts";
+import { useTaskData } from "../lib/live.ts";
 import { Button, toastError } from "./ui.tsx";
 
 export function ChangesPanel({ orgId, taskId, task, summary, activeSessionId }: { orgId: string; taskId: string; task: TaskRecord; summary: TaskSummary | undefined; activeSessionId: string | null }) {
-	const { changes, gitResults } = useTaskLive(orgId, taskId);
+	const { changes, gitResults } = useTaskData(orgId, taskId);
 	const client = clientFor(orgId);
 	const [diffOf, setDiffOf] = useState<string | null>(null);
 	const [method, setMethod] = useState<"merge" | "squash" | "rebase">("squash");
@@ -25,7 +25,7 @@ export function ChangesPanel({ orgId, taskId, task, summary, activeSessionId }: 
 			<h2 className="font-semibold">
 				Changes{" "}
 				<span className="font-normal text-muted" data-testid="changes-count">
-					{files.length} files <span className="text-pr-open">+{added}</span> <span className="text-danger">−{removed}</span>
+					{files.length} {files.length === 1 ? "file" : "files"} <span className="text-pr-open">+{added}</span> <span className="text-danger">−{removed}</span>
 				</span>
 			</h2>
 			{files.length === 0 ? (
@@ -120,7 +120,7 @@ function DiffView({ orgId, taskId, path, computedAt }: { orgId: string; taskId: 
 	const diff = useQuery({ queryKey: ["diff", orgId, taskId, path, computedAt], queryFn: () => clientFor(orgId).git.diff(taskId, path) });
 	const text = diff.data?.[0]?.diff ?? "";
 	return (
-		<pre className="max-h-96 overflow-auto rounded border border-line font-mono text-xs" data-testid="diff" aria-label={`diff of ${path}`}>
+		<pre className="max-h-96 overflow-auto rounded border border-line font-mono text-xs" data-testid="diff" title={`diff of ${path}`}>
 			{text.split("\n").map((line, i) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: diff lines are positional.
 				<div key={i} className={line.startsWith("+") && !line.startsWith("+++") ? "bg-pr-open/15" : line.startsWith("-") && !line.startsWith("---") ? "bg-danger/15" : ""}>

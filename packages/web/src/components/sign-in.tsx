@@ -1,5 +1,5 @@
 // The sign-in screen: one button, GitHub's page (the simulator's under `pnpm dev`), then back here.
-import { Github } from "lucide-react";
+import { LogIn } from "lucide-react";
 import { useState } from "react";
 import { account, describeError } from "../lib/foundry.ts";
 import { Button } from "./ui.tsx";
@@ -23,7 +23,7 @@ export function SignIn({ next = "/" }: { next?: string }) {
 				<h1 className="text-xl font-semibold">Sign in to Foundry</h1>
 				<p className="text-muted">Run coding agents on your team's repositories, together.</p>
 				<Button variant="primary" onClick={start} disabled={busy} className="justify-center py-2">
-					<Github size={16} aria-hidden /> Sign in with GitHub
+					<LogIn size={16} aria-hidden /> Sign in with GitHub
 				</Button>
 				{error && (
 					<p role="alert" className="text-danger">

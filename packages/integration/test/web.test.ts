@@ -1,0 +1,114 @@
+// The web workbench in a real browser (Debian's Chromium through Playwright) against the real
+// backend, GitHub simulator and sandboxes: octocat signs in through the simulator's page, creates a
+// task, watches the scripted agent stream, answers its permission request, stops a slow turn, sees
+// the diff, opens the PR (the badge comes from the webhook) and merges it; hubot, in a second
+// browser, sees the task appear, the transcript stream and octocat's presence. Every page passes
+// axe-core with no serious or critical violation.
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildWebUi, launchChromium, newContext, screenshot, signInAs } from "./browser.ts";
+import { eventually, startBackend, type TestBackend } from "./harness.ts";
+
+vi.setConfig({ testTimeout: 240_000 });
+
+let backend: TestBackend;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+	const webDir = buildWebUi();
+	backend = await startBackend({ env: { FOUNDRY_WEB_DIR: webDir } });
+	// The demo world's repositories are synced before the first page asks for them.
+	await eventually(async () => (await backend.client().repos.list()).find((r) => r.name === "acme/widgets"), 60_000);
+	browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+	for (const c of contexts) await c.close().catch(() => undefined);
+	await browser?.close();
+	await backend?.stop({ cleanup: true });
+});
+
+async function pageFor(login: string, next = "/acme"): Promise<Page> {
+	const context = await newContext(browser);
+	contexts.push(context);
+	const page = await context.newPage();
+	await signInAs(page, backend.url, login, next);
+	return page;
+}
+
+/** No serious or critical accessibility violation on what the page shows now. */
+async function expectAccessible(page: Page, what: string): Promise<void> {
+	const result = await new AxeBuilder({ page }).analyze();
+	const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+	expect(bad, what).toEqual([]);
+}
+
+describe("web workbench", () => {
+	it("a signed-out visitor is sent to sign-in; the sign-in page is accessible; unknown app paths get the app", async () => {
+		const context = await newContext(browser);
+		contexts.push(context);
+		const page = await context.newPage();
+		await page.goto(`${backend.url}/acme`);
+		await page.waitForURL(/\/signin/);
+		await expect.poll(() => page.getByRole("button", { name: "Sign in with GitHub" }).isVisible()).toBe(true);
+		await expectAccessible(page, "sign-in");
+		await screenshot(page, "sign-in");
+		const res = await fetch(`${backend.url}/some/app/route`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+		expect((await fetch(`${backend.url}/assets/nope.js`)).status).toBe(404);
+		expect((await fetch(`${backend.url}/v1/nope`)).status).toBe(404);
+	});
+
+	it("octocat creates a task and ships it; hubot watches it live in a second browser", async () => {
+		const octocat = await pageFor("octocat");
+		await octocat.waitForURL(/\/acme$/);
+		await expect.poll(() => octocat.getByTestId("current-org").textContent()).toContain("acme");
+		const hubot = await pageFor("hubot");
+		await hubot.waitForURL(/\/acme$/);
+		await expectAccessible(octocat, "workbench");
+
+		// New task with the keyboard shortcut; the scripted agent writes, commits and asks.
+		await octocat.keyboard.press("c");
+		const dialog = octocat.getByRole("dialog", { name: "New task" });
+		await dialog.getByLabel("Repository").selectOption({ label: "acme/widgets" });
+		await dialog.getByLabel("Prompt").fill("write notes/hello.md Hello from the browser\ncommit add a hello note\nask may I run the tests?");
+		await expectAccessible(octocat, "new task dialog");
+		await dialog.getByRole("button", { name: /Create task/ }).click();
+		await octocat.waitForURL(/\/acme\/tasks\/t_/);
+		const taskUrl = new URL(octocat.url()).pathname;
+
+		// The transcript streams; the permission request is answered in place.
+		const permission = octocat.getByTestId("permission-request");
+		await permission.getByRole("button", { name: "Allow once" }).click({ timeout: 120_000 });
+		await expect.poll(() => octocat.getByTestId("transcript").textContent(), { timeout: 60_000 }).toContain("permission: allow_once");
+
+		// hubot sees the task in the sidebar, opens it, sees the same transcript and octocat's presence.
+		await hubot.getByTestId("sidebar-task").filter({ hasText: "write notes/hello.md" }).click();
+		await hubot.waitForURL((u) => u.pathname === taskUrl);
+		await expect.poll(() => hubot.getByTestId("transcript").textContent(), { timeout: 30_000 }).toContain("wrote notes/hello.md");
+		await expect.poll(() => hubot.getByTestId("presence").getByRole("img", { name: "octocat" }).count(), { timeout: 30_000 }).toBe(1);
+
+		// A slow turn is stopped; hubot sees its chunks arrive live, then the stop.
+		const composer = octocat.getByLabel("message");
+		await composer.fill("slow 200 100");
+		await composer.press("Control+Enter");
+		await expect.poll(() => hubot.getByTestId("transcript").textContent(), { timeout: 60_000 }).toContain("chunk 3/200");
+		await octocat.getByRole("button", { name: "Stop" }).click();
+		await expect.poll(() => octocat.getByRole("button", { name: "Send" }).isVisible(), { timeout: 30_000 }).toBe(true);
+		await expectAccessible(octocat, "task view");
+		await screenshot(octocat, "task");
+
+		// The diff shows; Open PR; the PR badge arrives with the webhook; merge archives the task.
+		await octocat.getByTestId("changed-file").filter({ hasText: "notes/hello.md" }).getByRole("button", { name: "notes/hello.md", exact: true }).click({ timeout: 60_000 });
+		await expect.poll(() => octocat.getByTestId("diff").textContent()).toContain("+Hello from the browser");
+		await screenshot(octocat, "changes");
+		await octocat.getByRole("button", { name: "Open PR" }).click();
+		await expect.poll(() => octocat.getByTestId("pr-badge").first().textContent(), { timeout: 60_000 }).toMatch(/PR #\d+ open/);
+		await expect.poll(() => hubot.getByTestId("pr-badge").first().textContent(), { timeout: 60_000 }).toMatch(/PR #\d+/);
+		await octocat.getByRole("button", { name: "Merge" }).click();
+		await expect.poll(() => octocat.locator("[data-status]").first().getAttribute("data-status"), { timeout: 60_000 }).toBe("archived");
+	});
+});
