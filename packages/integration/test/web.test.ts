@@ -5,6 +5,7 @@
 // browser, sees the task appear, the transcript stream and octocat's presence. Every page passes
 // axe-core with no serious or critical violation.
 import AxeBuilder from "@axe-core/playwright";
+import { DEFAULT_WEBHOOK_SECRET, type RunningStripeSim, startStripeSim } from "@foundry/stripe-sim/harness";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildWebUi, launchChromium, newContext, screenshot, signInAs } from "./browser.ts";
@@ -13,12 +14,17 @@ import { eventually, startBackend, type TestBackend } from "./harness.ts";
 vi.setConfig({ testTimeout: 240_000 });
 
 let backend: TestBackend;
+let stripe: RunningStripeSim;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
 	const webDir = buildWebUi();
-	backend = await startBackend({ env: { FOUNDRY_WEB_DIR: webDir } });
+	stripe = await startStripeSim();
+	backend = await startBackend({
+		env: { FOUNDRY_WEB_DIR: webDir, FOUNDRY_STRIPE_API_URL: stripe.url, FOUNDRY_STRIPE_SECRET_KEY: "sk_test_foundry", FOUNDRY_STRIPE_WEBHOOK_SECRET: DEFAULT_WEBHOOK_SECRET },
+	});
+	await stripe.setWebhook(`${backend.url}/v1/webhooks/stripe`, { secret: DEFAULT_WEBHOOK_SECRET });
 	// The demo world's repositories are synced before the first page asks for them.
 	await eventually(async () => (await backend.client().repos.list()).find((r) => r.name === "acme/widgets"), 60_000);
 	browser = await launchChromium();
@@ -28,6 +34,7 @@ afterAll(async () => {
 	for (const c of contexts) await c.close().catch(() => undefined);
 	await browser?.close();
 	await backend?.stop({ cleanup: true });
+	await stripe?.stop();
 });
 
 async function pageFor(login: string, next = "/acme"): Promise<Page> {
@@ -110,5 +117,47 @@ describe("web workbench", () => {
 		await expect.poll(() => hubot.getByTestId("pr-badge").first().textContent(), { timeout: 60_000 }).toMatch(/PR #\d+/);
 		await octocat.getByRole("button", { name: "Merge" }).click();
 		await expect.poll(() => octocat.locator("[data-status]").first().getAttribute("data-status"), { timeout: 60_000 }).toBe("archived");
+	});
+
+	it("settings: an API token is shown once, works, and is revoked; the audit log lists what happened", async () => {
+		const repo = (await backend.client().repos.list()).find((r) => r.name === "acme/widgets");
+		await backend.client().tasks.create({ repo: repo?.id ?? "", prompt: "audited from the browser", title: "audited task", startSession: false });
+		const page = await pageFor("octocat", "/acme/settings");
+		await page.getByLabel("token name").fill("browser-test");
+		await page.getByRole("button", { name: "Create token" }).click();
+		const token = (await page.getByTestId("new-token").locator("code").textContent({ timeout: 30_000 })) ?? "";
+		expect(token).toMatch(/^fdy_/);
+		expect((await backend.clientFor(token).whoami()).login).toBe("octocat");
+		await expectAccessible(page, "settings");
+		await screenshot(page, "settings");
+		// Shown once: after a reload only the prefix is listed.
+		await page.reload();
+		const row = page.getByTestId("token-row").filter({ hasText: "browser-test" });
+		await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+		expect(await page.content()).not.toContain(token);
+		await row.getByRole("button", { name: "revoke browser-test" }).click();
+		await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(0);
+		await expect.poll(async () => (await backend.clientFor(token).whoami().then(() => "ok", (e: { code?: string }) => e.code)) ?? "", { timeout: 30_000 }).toBe("UNAUTHORIZED");
+
+		await page.getByRole("navigation", { name: "organization" }).getByRole("link", { name: "Audit" }).click();
+		await page.waitForURL(/\/acme\/audit$/);
+		await expect.poll(() => page.getByTestId("audit-row").filter({ hasText: "task.created" }).filter({ hasText: "audited task" }).count(), { timeout: 30_000 }).toBe(1);
+		await page.getByLabel("event kind").selectOption("session.created");
+		await expect.poll(() => page.getByTestId("audit-row").filter({ hasText: "task.created" }).count()).toBe(0);
+		await expectAccessible(page, "audit");
+		await screenshot(page, "audit");
+	});
+
+	it("billing: checkout on the Stripe simulator's page puts the organization on the team plan", async () => {
+		const page = await pageFor("octocat", "/acme/billing");
+		await expect.poll(() => page.getByTestId("billing-plan").textContent(), { timeout: 30_000 }).toMatch(/^free/);
+		await expectAccessible(page, "billing");
+		await page.getByRole("button", { name: "Upgrade to Team" }).click();
+		await page.waitForURL((u) => u.origin === stripe.url);
+		await page.getByRole("button", { name: "Pay" }).click();
+		await page.waitForURL((u) => u.origin === backend.url && u.pathname === "/acme/billing");
+		await expect.poll(() => page.getByTestId("checkout-outcome").textContent(), { timeout: 30_000 }).toContain("team plan");
+		await expect.poll(() => page.getByTestId("billing-plan").textContent(), { timeout: 30_000 }).toMatch(/^team · active/);
+		await screenshot(page, "billing");
 	});
 });

@@ -138,11 +138,14 @@ const BillingPage = lazy(() => import("./components/billing.tsx"));
 const billingRoute = createRoute({
 	getParentRoute: () => orgRoute,
 	path: "/billing",
+	// Stripe sends the browser back with the checkout's id (or "canceled").
+	validateSearch: z.object({ checkout: z.string().max(200).optional() }),
 	component: function Billing() {
 		const { orgId } = billingRoute.useParams();
+		const { checkout } = billingRoute.useSearch();
 		return (
 			<Suspense fallback={<Skeleton lines={8} />}>
-				<BillingPage orgId={orgId} />
+				<BillingPage orgId={orgId} checkout={checkout} />
 			</Suspense>
 		);
 	},

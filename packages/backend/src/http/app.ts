@@ -1,5 +1,5 @@
 // The Hono app: request ids, request logs, health, the RivetKit gateway, and error mapping.
-import { HTTP_PATH, type Principal } from "@foundry/shared";
+import { HTTP_PATH, orgIdSchema, type Principal } from "@foundry/shared";
 import { type Context, Hono } from "hono";
 import { getConnInfo } from "hono/bun";
 import { requestId } from "hono/request-id";
@@ -28,6 +28,18 @@ export interface AppDeps extends HealthDeps {
 	webhooks: WebhookDeps;
 	stripeWebhooks: StripeWebhookDeps;
 	web: WebUiOptions;
+}
+
+/**
+ * Where Stripe's checkout and portal send the browser back: the organization's billing page in the
+ * web UI, which applies a completed checkout at once (the webhook does the same a moment later).
+ */
+function billingReturn(c: Context<AppEnv>): Response {
+	const org = orgIdSchema.safeParse(c.req.query("org"));
+	if (!org.success) return c.text("Billing is updated in a moment. You can close this tab.");
+	const session = c.req.query("session_id");
+	const checkout = c.req.query("canceled") ? "canceled" : session && /^[\w-]{1,200}$/.test(session) ? session : undefined;
+	return c.redirect(`/${encodeURIComponent(org.data)}/billing${checkout ? `?checkout=${encodeURIComponent(checkout)}` : ""}`);
 }
 
 /** The client's address as the socket sees it (behind a proxy: the proxy's; see docs/security.md). */
@@ -65,7 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	app.post(HTTP_PATH.githubWebhook, githubWebhookRoute(deps.webhooks));
 	app.post(HTTP_PATH.stripeWebhook, stripeWebhookRoute(deps.stripeWebhooks));
 	// Where Stripe's checkout and portal send the browser back.
-	app.get("/v1/billing/return", (c) => c.text(c.req.query("canceled") ? "Checkout canceled. You can close this tab." : "Thanks! Billing is updated in a moment. You can close this tab."));
+	app.get("/v1/billing/return", billingReturn);
 	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.gateway, clientAddress));
 	// Everything outside /v1 is the web UI (its routes are the app's, index.html answers them).
 	app.get("*", webUiRoute(deps.web));

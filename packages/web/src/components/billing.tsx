@@ -13,7 +13,32 @@ const card = "flex flex-col gap-3 rounded-lg border border-line p-4";
 const day = (ms: number) => new Date(ms).toLocaleDateString();
 const money = (cents: number, currency: string) => new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 
-export default function BillingPage({ orgId }: { orgId: string }) {
+/** Back from Stripe's checkout: apply it now (the webhook would a moment later) and say so. */
+function CheckoutOutcome({ orgId, checkout }: { orgId: string; checkout: string }) {
+	const applied = useQuery({
+		queryKey: ["checkout", orgId, checkout],
+		queryFn: () => clientFor(orgId).billing.finalize(checkout),
+		enabled: checkout !== "canceled",
+		retry: false,
+		staleTime: Number.POSITIVE_INFINITY,
+	});
+	if (checkout === "canceled") return <p role="status">Checkout canceled; nothing changed.</p>;
+	if (applied.error) {
+		const { code, message } = describeError(applied.error);
+		return (
+			<p role="alert" className="text-danger">
+				Checkout: {code}: {message}
+			</p>
+		);
+	}
+	return (
+		<p role="status" data-testid="checkout-outcome">
+			{applied.data ? `Payment received: you are on the ${applied.data.plan} plan with ${applied.data.seats} seats.` : "Applying your checkout…"}
+		</p>
+	);
+}
+
+export default function BillingPage({ orgId, checkout }: { orgId: string; checkout?: string | undefined }) {
 	const client = clientFor(orgId);
 	const qc = useQueryClient();
 	// The organization's snapshot carries billing and is kept live by the workbench's subscription.
@@ -39,6 +64,7 @@ export default function BillingPage({ orgId }: { orgId: string }) {
 	return (
 		<div className="flex flex-1 flex-col gap-4 overflow-y-auto p-6">
 			<h1 className="text-xl font-semibold">Billing</h1>
+			{checkout && <CheckoutOutcome orgId={orgId} checkout={checkout} />}
 			{error && (
 				<p role="alert" className="text-danger" data-testid="billing-error">
 					{error}
