@@ -108,6 +108,20 @@ describe("web workbench", () => {
 		await expectAccessible(octocat, "task view");
 		await screenshot(octocat, "task");
 
+		// A session renamed in place shows up renamed for hubot at once.
+		await octocat.getByRole("navigation", { name: "sessions" }).getByRole("button", { name: /^Session 1/ }).dblclick();
+		await octocat.getByLabel("session name").fill("triage");
+		await octocat.getByLabel("session name").press("Enter");
+		await expect.poll(() => hubot.getByRole("navigation", { name: "sessions" }).getByRole("button", { name: /^triage/ }).count(), { timeout: 30_000 }).toBe(1);
+
+		// The bell: the finished turns notified octocat; opening the list marks them read.
+		const bell = octocat.getByRole("button", { name: /^notifications, \d+ unread$/ });
+		await expect.poll(() => octocat.getByTestId("unread-notifications").count(), { timeout: 30_000 }).toBe(1);
+		await bell.click();
+		await expect.poll(() => octocat.getByRole("menuitem").count()).toBeGreaterThan(0);
+		await octocat.keyboard.press("Escape");
+		await expect.poll(() => octocat.getByTestId("unread-notifications").count(), { timeout: 30_000 }).toBe(0);
+
 		// The diff shows; Open PR; the PR badge arrives with the webhook; merge archives the task.
 		await octocat.getByTestId("changed-file").filter({ hasText: "notes/hello.md" }).getByRole("button", { name: "notes/hello.md", exact: true }).click({ timeout: 60_000 });
 		await expect.poll(() => octocat.getByTestId("diff").textContent()).toContain("+Hello from the browser");

@@ -186,10 +186,7 @@ function SessionTabs({ orgId, taskId, sessions, activeId, onSelect }: { orgId: s
 		<nav aria-label="sessions" className="flex items-center gap-1 border-b border-line px-2">
 			{sessions.map((s) => (
 				<div key={s.id} className={`flex items-center gap-1 border-b-2 px-2 py-1 ${s.id === activeId ? "border-accent" : "border-transparent"}`}>
-					<button type="button" aria-current={s.id === activeId ? "true" : undefined} onClick={() => onSelect(s.id)} className="flex items-center gap-2">
-						{s.name}
-						<SessionMark status={s.status} />
-					</button>
+					<SessionTab orgId={orgId} taskId={taskId} session={s} active={s.id === activeId} onSelect={() => onSelect(s.id)} />
 					<button type="button" aria-label={`close ${s.name}`} className="text-muted hover:text-fg" onClick={() => void close(s.id)}>
 						<X size={12} aria-hidden />
 					</button>
@@ -221,6 +218,49 @@ function SessionPane({ orgId, taskId, session }: { orgId: string; taskId: string
 			<Transcript events={events} onAnswer={(id, reply) => void answer(id, reply)} />
 			<Composer orgId={orgId} taskId={taskId} session={session} />
 		</>
+	);
+}
+
+/** A session's tab: click selects, double-click renames in place (Enter saves, Escape cancels). */
+function SessionTab({ orgId, taskId, session, active, onSelect }: { orgId: string; taskId: string; session: Session; active: boolean; onSelect: () => void }) {
+	const [editing, setEditing] = useState(false);
+	const [name, setName] = useState(session.name);
+	const save = async () => {
+		setEditing(false);
+		const next = name.trim();
+		if (next.length === 0 || next === session.name) return setName(session.name);
+		try {
+			await clientFor(orgId).sessions.rename(taskId, session.id, next);
+		} catch (err) {
+			setName(session.name);
+			toastError(err, "rename session");
+		}
+	};
+	if (editing) {
+		return (
+			<input
+				// biome-ignore lint/a11y/noAutofocus: the user asked to rename the session.
+				autoFocus
+				aria-label="session name"
+				className="w-32 rounded border border-line bg-bg px-1"
+				value={name}
+				onChange={(e) => setName(e.target.value)}
+				onBlur={() => void save()}
+				onKeyDown={(e) => {
+					if (e.key === "Enter") void save();
+					if (e.key === "Escape") {
+						setName(session.name);
+						setEditing(false);
+					}
+				}}
+			/>
+		);
+	}
+	return (
+		<button type="button" aria-current={active ? "true" : undefined} onClick={onSelect} onDoubleClick={() => setEditing(true)} title="double-click to rename" className="flex items-center gap-2">
+			{session.name}
+			<SessionMark status={session.status} />
+		</button>
 	);
 }
 
