@@ -37,8 +37,8 @@ afterAll(async () => {
 	await stripe?.stop();
 });
 
-async function pageFor(login: string, next = "/acme"): Promise<Page> {
-	const context = await newContext(browser);
+async function pageFor(login: string, next = "/acme", colorScheme: "light" | "dark" = "light"): Promise<Page> {
+	const context = await newContext(browser, colorScheme);
 	contexts.push(context);
 	const page = await context.newPage();
 	await signInAs(page, backend.url, login, next);
@@ -73,7 +73,8 @@ describe("web workbench", () => {
 		const octocat = await pageFor("octocat");
 		await octocat.waitForURL(/\/acme$/);
 		await expect.poll(() => octocat.getByTestId("current-org").textContent()).toContain("acme");
-		const hubot = await pageFor("hubot");
+		// hubot's system is in dark mode: the UI follows it.
+		const hubot = await pageFor("hubot", "/acme", "dark");
 		await hubot.waitForURL(/\/acme$/);
 		await expectAccessible(octocat, "workbench");
 
@@ -107,6 +108,17 @@ describe("web workbench", () => {
 		await expect.poll(() => octocat.getByRole("button", { name: "Send" }).isVisible(), { timeout: 30_000 }).toBe(true);
 		await expectAccessible(octocat, "task view");
 		await screenshot(octocat, "task");
+		await expectAccessible(hubot, "task view, dark");
+		await screenshot(hubot, "task-dark");
+		// At 768 px the changes panel is a drawer behind a button.
+		await octocat.setViewportSize({ width: 768, height: 900 });
+		expect(await octocat.getByRole("complementary", { name: "changes" }).isVisible()).toBe(false);
+		await octocat.getByRole("button", { name: "Changes" }).click();
+		await expect.poll(() => octocat.getByRole("complementary", { name: "changes" }).isVisible()).toBe(true);
+		await expectAccessible(octocat, "task view at 768 px");
+		await screenshot(octocat, "task-768");
+		await octocat.getByRole("button", { name: "close changes" }).click();
+		await octocat.setViewportSize({ width: 1280, height: 800 });
 
 		// A session renamed in place shows up renamed for hubot at once.
 		await octocat.getByRole("navigation", { name: "sessions" }).getByRole("button", { name: /^Session 1/ }).dblclick();

@@ -93,7 +93,7 @@ function Workbench() {
 		<div className="flex h-full flex-col">
 			<TopBar orgId={orgId} snapshot={org.data} />
 			{!connection.ok && (
-				<div role="status" className="bg-attention px-3 py-1 text-center text-white" data-testid="reconnecting">
+				<div role="status" className="bg-attention px-3 py-1 text-center text-on-accent" data-testid="reconnecting">
 					Reconnecting… {connection.error}
 				</div>
 			)}

@@ -2,13 +2,21 @@
 // Archive/Unarchive, Kill; git's own message when an action fails; PR follow-ups.
 import type { ChangeFile, TaskRecord, TaskSummary } from "@foundry/client";
 import { useQuery } from "@tanstack/react-query";
-import { RotateCcw } from "lucide-react";
+import { RotateCcw, X } from "lucide-react";
 import { useState } from "react";
 import { clientFor } from "../lib/foundry.ts";
 import { useTaskData } from "../lib/live.ts";
 import { Button, toastError } from "./ui.tsx";
 
-export function ChangesPanel({ orgId, taskId, task, summary, activeSessionId }: { orgId: string; taskId: string; task: TaskRecord; summary: TaskSummary | undefined; activeSessionId: string | null }) {
+export function ChangesPanel({
+	orgId,
+	taskId,
+	task,
+	summary,
+	activeSessionId,
+	open,
+	onClose,
+}: { orgId: string; taskId: string; task: TaskRecord; summary: TaskSummary | undefined; activeSessionId: string | null; open: boolean; onClose: () => void }) {
 	const { changes, gitResults } = useTaskData(orgId, taskId);
 	const client = clientFor(orgId);
 	const [diffOf, setDiffOf] = useState<string | null>(null);
@@ -21,12 +29,19 @@ export function ChangesPanel({ orgId, taskId, task, summary, activeSessionId }: 
 	const archived = task.status === "archived";
 	const last = gitResults.data?.[0];
 	return (
-		<aside aria-label="changes" className="flex w-90 shrink-0 flex-col gap-3 overflow-y-auto border-l border-line p-3">
-			<h2 className="font-semibold">
+		// Narrow windows (< 1024 px): the panel is shown over the transcript when asked for.
+		<aside
+			aria-label="changes"
+			className={`w-90 shrink-0 flex-col gap-3 overflow-y-auto border-l border-line bg-bg p-3 lg:static lg:flex max-lg:absolute max-lg:inset-y-0 max-lg:right-0 max-lg:z-30 max-lg:shadow-xl ${open ? "flex" : "hidden"}`}
+		>
+			<h2 className="flex items-center gap-1 font-semibold">
 				Changes{" "}
 				<span className="font-normal text-muted" data-testid="changes-count">
 					{files.length} {files.length === 1 ? "file" : "files"} <span className="text-pr-open">+{added}</span> <span className="text-danger">−{removed}</span>
 				</span>
+				<Button className="ml-auto lg:hidden" aria-label="close changes" onClick={onClose}>
+					<X size={14} aria-hidden />
+				</Button>
 			</h2>
 			{files.length === 0 ? (
 				<p className="text-muted">{changes.data === null ? "No turn has run yet." : "No changes on the branch."}</p>

@@ -54,7 +54,7 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 		});
 
 	return (
-		<nav aria-label="tasks" className="flex w-72 shrink-0 flex-col border-r border-line bg-panel">
+		<nav aria-label="tasks" className="flex w-72 shrink-0 flex-col border-r border-line bg-panel max-lg:w-60">
 			<div className="flex flex-col gap-2 p-2">
 				<Button variant="primary" onClick={onNewTask} className="justify-between">
 					<span className="flex items-center gap-1.5">

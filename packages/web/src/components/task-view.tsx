@@ -4,7 +4,7 @@
 import type { OrganizationSnapshot, Session, TaskViewer } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { ExternalLink, Eye, Pencil, Plus, Square, X } from "lucide-react";
+import { ExternalLink, Eye, FileDiff, Pencil, Plus, Square, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { clientFor, describeError } from "../lib/foundry.ts";
 import { keys, useTaskData, useTaskSubscription, useTranscript } from "../lib/live.ts";
@@ -16,6 +16,8 @@ const BUSY = new Set(["running", "pending_provision"]);
 
 export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: string; taskId: string; sessionParam: string | undefined; snapshot: OrganizationSnapshot | undefined }) {
 	useTaskSubscription(orgId, taskId);
+	// Below 1024 px the changes panel is a drawer (always shown on wider windows).
+	const [changesOpen, setChangesOpen] = useState(false);
 	const { task, sessions, viewers } = useTaskData(orgId, taskId);
 	const navigate = useNavigate();
 	const summary = snapshot?.tasks.find((t) => t.id === taskId);
@@ -40,13 +42,16 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 	}
 	const t = task.data;
 	return (
-		<div className="flex min-w-0 flex-1">
+		<div className="relative flex min-w-0 flex-1">
 			<section className="flex min-w-0 flex-1 flex-col" aria-label="task">
 				<header className="flex flex-col gap-1 border-b border-line px-4 py-2">
 					<div className="flex items-center gap-3">
 						<TitleEditor orgId={orgId} taskId={taskId} title={t.title} />
 						<StatusMark status={t.status} withLabel />
 						<PrBadge state={summary?.prState ?? null} number={summary?.prNumber ?? null} />
+						<Button className="ml-auto lg:hidden" aria-expanded={changesOpen} onClick={() => setChangesOpen((v) => !v)}>
+							<FileDiff size={14} aria-hidden /> Changes
+						</Button>
 						{summary?.prUrl && (
 							<a href={summary.prUrl} target="_blank" rel="noreferrer" className="flex items-center gap-1 text-accent" aria-label="view pull request">
 								<ExternalLink size={14} aria-hidden /> PR
@@ -66,7 +71,7 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 				<SessionTabs orgId={orgId} taskId={taskId} sessions={open} activeId={active?.id ?? null} onSelect={selectSession} />
 				{sessions.isPending ? <Skeleton /> : active ? <SessionPane key={active.id} orgId={orgId} taskId={taskId} session={active} /> : <p className="p-4 text-muted">No open session. Start one with +.</p>}
 			</section>
-			<ChangesPanel orgId={orgId} taskId={taskId} task={t} summary={summary} activeSessionId={active?.id ?? null} />
+			<ChangesPanel orgId={orgId} taskId={taskId} task={t} summary={summary} activeSessionId={active?.id ?? null} open={changesOpen} onClose={() => setChangesOpen(false)} />
 		</div>
 	);
 }

@@ -94,7 +94,7 @@ export function TopBar({ orgId, snapshot }: { orgId: string; snapshot: Organizat
 				<DropdownMenu.Trigger className="relative flex items-center rounded-md p-1.5 hover:bg-panel" aria-label={`notifications, ${unread.length} unread`}>
 					<Bell size={16} aria-hidden />
 					{unread.length > 0 && (
-						<span className="absolute -top-1 -right-1 rounded-full bg-accent px-1 text-[10px] text-white" data-testid="unread-notifications">
+						<span className="absolute -top-1 -right-1 rounded-full bg-accent px-1 text-[10px] text-on-accent" data-testid="unread-notifications">
 							{unread.length}
 						</span>
 					)}

@@ -40,7 +40,7 @@ export function PrBadge({ state, number }: { state: string | null; number: numbe
 	const v = prView(state, number);
 	if (!v) return null;
 	return (
-		<span className={`rounded px-1.5 py-px text-[11px] font-medium text-white ${PR_CLASS[v.tone]}`} data-testid="pr-badge">
+		<span className={`rounded px-1.5 py-px text-[11px] font-medium text-on-accent ${PR_CLASS[v.tone]}`} data-testid="pr-badge">
 			PR {v.label}
 		</span>
 	);
@@ -65,7 +65,7 @@ export function Avatar({ url, login, size = 20, decorative = false }: { url: str
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 const VARIANT: Record<Variant, string> = {
-	primary: "bg-accent text-white hover:opacity-90",
+	primary: "bg-accent text-on-accent hover:opacity-90",
 	secondary: "border border-line bg-bg hover:bg-panel",
 	danger: "border border-danger text-danger hover:bg-panel",
 	ghost: "hover:bg-panel",
