@@ -102,7 +102,7 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 											<StatusMark status={row.task.status} />
 											<span className={`flex-1 truncate ${row.task.status === "archived" ? "italic text-muted" : ""} ${unread.has(row.task.id) ? "font-semibold" : ""}`}>{row.task.title}</span>
 											{unread.has(row.task.id) && <span className="size-2 rounded-full bg-accent" role="img" aria-label="unread" data-testid="unread-dot" />}
-											<PrBadge state={row.task.prState} number={row.task.prNumber} />
+											<PrBadge state={row.task.prState} number={row.task.prNumber} review={row.task.reviewDecision} />
 											<Avatar url={row.task.ownerAvatarUrl} login={row.task.ownerLogin} size={16} />
 										</Link>
 									)}

@@ -48,7 +48,7 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 					<div className="flex items-center gap-3">
 						<TitleEditor orgId={orgId} taskId={taskId} title={t.title} />
 						<StatusMark status={t.status} withLabel />
-						<PrBadge state={summary?.prState ?? null} number={summary?.prNumber ?? null} />
+						<PrBadge state={summary?.prState ?? null} number={summary?.prNumber ?? null} review={summary?.reviewDecision ?? null} />
 						<Button className="ml-auto lg:hidden" aria-expanded={changesOpen} onClick={() => setChangesOpen((v) => !v)}>
 							<FileDiff size={14} aria-hidden /> Changes
 						</Button>

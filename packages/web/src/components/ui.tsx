@@ -36,12 +36,19 @@ export function SessionMark({ status }: { status: SessionStatus }) {
 
 const PR_CLASS = { open: "bg-pr-open", draft: "bg-pr-draft", merged: "bg-pr-merged", closed: "bg-pr-closed" } as const;
 
-export function PrBadge({ state, number }: { state: string | null; number: number | null }) {
+export function PrBadge({ state, number, review = null }: { state: string | null; number: number | null; review?: "approved" | "changes_requested" | null }) {
 	const v = prView(state, number);
 	if (!v) return null;
 	return (
-		<span className={`rounded px-1.5 py-px text-[11px] font-medium text-on-accent ${PR_CLASS[v.tone]}`} data-testid="pr-badge">
-			PR {v.label}
+		<span className="inline-flex items-center gap-1">
+			<span className={`rounded px-1.5 py-px text-[11px] font-medium text-on-accent ${PR_CLASS[v.tone]}`} data-testid="pr-badge">
+				PR {v.label}
+			</span>
+			{review && (
+				<span className={`text-xs ${review === "approved" ? "text-pr-open" : "text-danger"}`} data-testid="review-decision">
+					{review === "approved" ? "✓ approved" : "± changes requested"}
+				</span>
+			)}
 		</span>
 	);
 }
