@@ -136,7 +136,7 @@ describe("web workbench", () => {
 
 		// The diff shows; Open PR; the PR badge arrives with the webhook; merge archives the task.
 		await octocat.getByTestId("changed-file").filter({ hasText: "notes/hello.md" }).getByRole("button", { name: "notes/hello.md", exact: true }).click({ timeout: 60_000 });
-		await expect.poll(() => octocat.getByTestId("diff").textContent()).toContain("+Hello from the browser");
+		await expect.poll(() => octocat.getByTestId("diff").locator(".diff-code-insert").first().textContent(), { timeout: 30_000 }).toContain("Hello from the browser");
 		await screenshot(octocat, "changes");
 		await octocat.getByRole("button", { name: "Open PR" }).click();
 		await expect.poll(() => octocat.getByTestId("pr-badge").first().textContent(), { timeout: 60_000 }).toMatch(/PR #\d+ open/);

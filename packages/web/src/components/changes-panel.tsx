@@ -3,10 +3,10 @@
 import type { ChangeFile, TaskRecord, TaskSummary } from "@foundry/client";
 import { useQuery } from "@tanstack/react-query";
 import { RotateCcw, X } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { clientFor } from "../lib/foundry.ts";
 import { useTaskData } from "../lib/live.ts";
-import { Button, toastError } from "./ui.tsx";
+import { Button, Skeleton, toastError } from "./ui.tsx";
 
 export function ChangesPanel({
 	orgId,
@@ -131,17 +131,20 @@ function FileRow({ file, selected, onSelect, onRevert }: { file: ChangeFile; sel
 	);
 }
 
+const FileDiff = lazy(() => import("./diff.tsx"));
+
 function DiffView({ orgId, taskId, path, computedAt }: { orgId: string; taskId: string; path: string; computedAt: number }) {
 	const diff = useQuery({ queryKey: ["diff", orgId, taskId, path, computedAt], queryFn: () => clientFor(orgId).git.diff(taskId, path) });
 	const text = diff.data?.[0]?.diff ?? "";
 	return (
-		<pre className="max-h-96 overflow-auto rounded border border-line font-mono text-xs" data-testid="diff" title={`diff of ${path}`}>
-			{text.split("\n").map((line, i) => (
-				// biome-ignore lint/suspicious/noArrayIndexKey: diff lines are positional.
-				<div key={i} className={line.startsWith("+") && !line.startsWith("+++") ? "bg-pr-open/15" : line.startsWith("-") && !line.startsWith("---") ? "bg-danger/15" : ""}>
-					{line || " "}
-				</div>
-			))}
-		</pre>
+		<div className="max-h-96 overflow-auto rounded border border-line font-mono text-xs" data-testid="diff" title={`diff of ${path}`}>
+			{diff.isPending ? (
+				<Skeleton />
+			) : (
+				<Suspense fallback={<pre>{text}</pre>}>
+					<FileDiff text={text} path={path} />
+				</Suspense>
+			)}
+		</div>
 	);
 }
