@@ -186,4 +186,33 @@ describe("web workbench", () => {
 		await expect.poll(() => page.getByTestId("billing-plan").textContent(), { timeout: 30_000 }).toMatch(/^team · active/);
 		await screenshot(page, "billing");
 	});
+
+	it("sidebar: `/` focuses search; search and the status filter narrow the list; a task opens from it", async () => {
+		const client = backend.client();
+		const repo = (await client.repos.list()).find((r) => r.name === "acme/widgets");
+		const [alpha] = await Promise.all([
+			client.tasks.create({ repo: repo?.id ?? "", prompt: "x", title: "alpha sidebar task", startSession: false }),
+			client.tasks.create({ repo: repo?.id ?? "", prompt: "x", title: "beta sidebar task", startSession: false }),
+		]);
+		// hubot has signed in once, so the organization lists them as a member to hand tasks to.
+		const hubot = backend.clientFor((await backend.signIn("hubot")).sessionToken, "acme");
+		await eventually(async () => ((await client.members.list()).some((m) => m.login === "hubot") ? true : undefined), 30_000);
+		await hubot.dispose();
+		const page = await pageFor("octocat");
+		const rows = page.getByTestId("sidebar-task");
+		await expect.poll(() => rows.filter({ hasText: "sidebar task" }).count(), { timeout: 30_000 }).toBe(2);
+		await page.keyboard.press("/");
+		await page.keyboard.type("alpha");
+		expect(await page.getByLabel("search tasks").inputValue()).toBe("alpha");
+		await expect.poll(() => rows.filter({ hasText: "sidebar task" }).count()).toBe(1);
+		await page.getByLabel("status filter").selectOption("archived");
+		await expect.poll(() => rows.count()).toBe(0);
+		await page.getByLabel("status filter").selectOption("active");
+		await rows.filter({ hasText: "alpha sidebar task" }).click();
+		await page.waitForURL((u) => u.pathname === `/acme/tasks/${alpha?.id}`);
+		await expect.poll(() => page.getByTestId("task-title").textContent()).toBe("alpha sidebar task");
+		// The owner picker lists the members; choosing one hands the task over.
+		await page.getByLabel("task owner").selectOption({ label: "@hubot" });
+		await expect.poll(async () => (await client.tasks.get(alpha?.id ?? "")).ownerLogin, { timeout: 30_000 }).toBe("hubot");
+	});
 });
