@@ -12,6 +12,8 @@ export interface Subscription {
 
 export interface SubscribeOptions {
 	onError?: (err: FoundryError) => void;
+	/** The connection went up (true) or down (false): for a "reconnecting…" indicator. */
+	onConnectionChange?: (connected: boolean) => void;
 }
 
 /** The part of a RivetKit actor connection every subscription uses. */
@@ -36,6 +38,7 @@ export interface ConnectionSpec<C extends BaseConn> {
 	/** Fetches state after an open (or a `resync`); a throw is reported and retried with backoff. */
 	sync(conn: C, isCurrent: () => boolean): Promise<void>;
 	onError?: (err: FoundryError) => void;
+	onConnectionChange?: (connected: boolean) => void;
 }
 
 export interface KeptConnection<C> extends Subscription {
@@ -101,6 +104,7 @@ export function keepConnected<C extends BaseConn>(spec: ConnectionSpec<C>): Kept
 		});
 		// "idle" means RivetKit stopped trying (a failed open); anything else it retries itself.
 		conn.onStatusChange((status) => {
+			if (conn === current) spec.onConnectionChange?.(status === "connected");
 			if (status === "idle") reconnectLater(conn);
 		});
 	}

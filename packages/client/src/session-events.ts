@@ -37,6 +37,7 @@ export function subscribeSessionEvents(
 			if (isCurrent()) emit(merge.backlog(events), conn);
 		},
 		onError: opts.onError,
+		onConnectionChange: opts.onConnectionChange,
 	});
 	return { ready: kept.ready, close: kept.close };
 }

@@ -20,6 +20,7 @@ interface Spec<S, E, C extends BaseConn> {
 	apply(state: S, ev: E): S | "gap";
 	listener(state: S): void;
 	onError?: (err: FoundryError) => void;
+	onConnectionChange?: (connected: boolean) => void;
 }
 
 function versionedSubscription<S extends { version: number }, E extends { version: number }, C extends BaseConn>(
@@ -71,6 +72,7 @@ function versionedSubscription<S extends { version: number }, E extends { versio
 			if (gap) kept.resync(conn);
 		},
 		onError: spec.onError,
+		onConnectionChange: spec.onConnectionChange,
 	});
 	return { ready: kept.ready, close: kept.close };
 }
@@ -89,5 +91,6 @@ export function subscribeOrganization(
 		apply: (s, ev) => (ev.version === s.version + 1 ? applyChange(s, ev.version, ev.change) : "gap"),
 		listener,
 		onError: opts.onError,
+		onConnectionChange: opts.onConnectionChange,
 	});
 }

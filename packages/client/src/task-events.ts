@@ -135,6 +135,7 @@ export function subscribeTaskEvents(
 			state.changes(changes);
 		},
 		onError: opts.onError,
+		onConnectionChange: opts.onConnectionChange,
 	});
 	return { ready: kept.ready, close: kept.close };
 }

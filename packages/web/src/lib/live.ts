@@ -50,7 +50,8 @@ export function useOrganization(orgId: string) {
 					reportConnection({ ok: true });
 					qc.setQueryData(keys.org(orgId), snapshot);
 				},
-				{ onError },
+				// The workbench's own connection stands for "the realtime connection" in the banner.
+				{ onError, onConnectionChange: (up) => reportConnection(up ? { ok: true } : { ok: false, error: "the connection to the backend was lost" }) },
 			),
 		[orgId],
 	);
