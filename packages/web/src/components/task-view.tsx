@@ -3,7 +3,7 @@
 // the changes panel.
 import type { OrganizationSnapshot, Session, TaskViewer } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "@tanstack/react-router";
+import { Link, useNavigate } from "@tanstack/react-router";
 import { ExternalLink, Eye, FileDiff, Pencil, Plus, Square, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { clientFor, describeError } from "../lib/foundry.ts";
@@ -270,6 +270,7 @@ function SessionTab({ orgId, taskId, session, active, onSelect }: { orgId: strin
 }
 
 const DRAFT_SAVE_MS = 400;
+const BILLING_REFUSAL = /seat|spend cap|past due|payment|plan/i;
 
 function Composer({ orgId, taskId, session }: { orgId: string; taskId: string; session: Session }) {
 	const client = clientFor(orgId);
@@ -319,6 +320,15 @@ function Composer({ orgId, taskId, session }: { orgId: string; taskId: string; s
 			{refusal && (
 				<p role="alert" className="mb-2 text-danger" data-testid="composer-refusal">
 					{refusal}
+					{/* Seat, spend cap and payment refusals are fixed on the billing page. */}
+					{BILLING_REFUSAL.test(refusal) && (
+						<>
+							{" "}
+							<Link to="/$orgId/billing" params={{ orgId }} className="underline">
+								Open billing
+							</Link>
+						</>
+					)}
 				</p>
 			)}
 			<div className="flex items-end gap-2">
