@@ -187,7 +187,7 @@ describe("web workbench", () => {
 		await screenshot(page, "billing");
 	});
 
-	it("sidebar: `/` focuses search; search and the status filter narrow the list; a task opens from it", async () => {
+	it("sidebar: `/` focuses search; search and the status filter narrow the list; a task opens, is renamed and handed over", async () => {
 		const client = backend.client();
 		const repo = (await client.repos.list()).find((r) => r.name === "acme/widgets");
 		const [alpha] = await Promise.all([
@@ -211,6 +211,11 @@ describe("web workbench", () => {
 		await rows.filter({ hasText: "alpha sidebar task" }).click();
 		await page.waitForURL((u) => u.pathname === `/acme/tasks/${alpha?.id}`);
 		await expect.poll(() => page.getByTestId("task-title").textContent()).toBe("alpha sidebar task");
+		// Renamed in place: the sidebar follows.
+		await page.getByRole("button", { name: "rename task" }).click();
+		await page.getByLabel("task title").fill("alpha renamed");
+		await page.getByLabel("task title").press("Enter");
+		await expect.poll(() => rows.filter({ hasText: "alpha renamed" }).count(), { timeout: 30_000 }).toBe(1);
 		// The owner picker lists the members; choosing one hands the task over.
 		await page.getByLabel("task owner").selectOption({ label: "@hubot" });
 		await expect.poll(async () => (await client.tasks.get(alpha?.id ?? "")).ownerLogin, { timeout: 30_000 }).toBe("hubot");

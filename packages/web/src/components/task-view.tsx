@@ -97,36 +97,16 @@ function useMembers(orgId: string) {
 
 function TitleEditor({ orgId, taskId, title }: { orgId: string; taskId: string; title: string }) {
 	const [editing, setEditing] = useState(false);
-	const [value, setValue] = useState(title);
 	const qc = useQueryClient();
-	useEffect(() => setValue(title), [title]);
-	const save = async () => {
-		setEditing(false);
-		if (value.trim() === title || value.trim().length === 0) return setValue(title);
-		try {
-			qc.setQueryData(keys.task(orgId, taskId), await clientFor(orgId).tasks.rename(taskId, value.trim()));
-		} catch (err) {
-			setValue(title);
-			toastError(err, "rename");
-		}
-	};
 	if (editing) {
 		return (
-			<input
-				// biome-ignore lint/a11y/noAutofocus: the user asked to edit the title.
-				autoFocus
-				aria-label="task title"
-				className="min-w-0 flex-1 rounded border border-line bg-bg px-1 text-lg font-semibold"
-				value={value}
-				onChange={(e) => setValue(e.target.value)}
-				onBlur={() => void save()}
-				onKeyDown={(e) => {
-					if (e.key === "Enter") void save();
-					if (e.key === "Escape") {
-						setValue(title);
-						setEditing(false);
-					}
-				}}
+			<RenameInput
+				label="task title"
+				value={title}
+				className="min-w-0 flex-1 text-lg font-semibold"
+				onDone={() => setEditing(false)}
+				save={async (next) => qc.setQueryData(keys.task(orgId, taskId), await clientFor(orgId).tasks.rename(taskId, next))}
+				what="rename"
 			/>
 		);
 	}
@@ -139,6 +119,32 @@ function TitleEditor({ orgId, taskId, title }: { orgId: string; taskId: string; 
 				<Pencil size={14} aria-hidden />
 			</button>
 		</h1>
+	);
+}
+
+/** Renames in place: Enter or leaving the field saves (unless unchanged or empty), Escape cancels. */
+function RenameInput({ label, value, className, save, onDone, what }: { label: string; value: string; className: string; save: (next: string) => Promise<unknown>; onDone: () => void; what: string }) {
+	const [text, setText] = useState(value);
+	const finish = async (keep: boolean) => {
+		onDone();
+		const next = text.trim();
+		if (!keep || next.length === 0 || next === value) return;
+		await save(next).catch((err: unknown) => toastError(err, what));
+	};
+	return (
+		<input
+			// biome-ignore lint/a11y/noAutofocus: the user asked to rename it.
+			autoFocus
+			aria-label={label}
+			className={`rounded border border-line bg-bg px-1 ${className}`}
+			value={text}
+			onChange={(e) => setText(e.target.value)}
+			onBlur={() => void finish(true)}
+			onKeyDown={(e) => {
+				if (e.key === "Enter") void finish(true);
+				if (e.key === "Escape") void finish(false);
+			}}
+		/>
 	);
 }
 
@@ -226,38 +232,18 @@ function SessionPane({ orgId, taskId, session }: { orgId: string; taskId: string
 	);
 }
 
-/** A session's tab: click selects, double-click renames in place (Enter saves, Escape cancels). */
+/** A session's tab: click selects, double-click renames in place. */
 function SessionTab({ orgId, taskId, session, active, onSelect }: { orgId: string; taskId: string; session: Session; active: boolean; onSelect: () => void }) {
 	const [editing, setEditing] = useState(false);
-	const [name, setName] = useState(session.name);
-	const save = async () => {
-		setEditing(false);
-		const next = name.trim();
-		if (next.length === 0 || next === session.name) return setName(session.name);
-		try {
-			await clientFor(orgId).sessions.rename(taskId, session.id, next);
-		} catch (err) {
-			setName(session.name);
-			toastError(err, "rename session");
-		}
-	};
 	if (editing) {
 		return (
-			<input
-				// biome-ignore lint/a11y/noAutofocus: the user asked to rename the session.
-				autoFocus
-				aria-label="session name"
-				className="w-32 rounded border border-line bg-bg px-1"
-				value={name}
-				onChange={(e) => setName(e.target.value)}
-				onBlur={() => void save()}
-				onKeyDown={(e) => {
-					if (e.key === "Enter") void save();
-					if (e.key === "Escape") {
-						setName(session.name);
-						setEditing(false);
-					}
-				}}
+			<RenameInput
+				label="session name"
+				value={session.name}
+				className="w-32"
+				onDone={() => setEditing(false)}
+				save={(next) => clientFor(orgId).sessions.rename(taskId, session.id, next)}
+				what="rename session"
 			/>
 		);
 	}
