@@ -377,7 +377,9 @@ describe("sessions", () => {
 		});
 		expect(task.ownerLogin).toBe("hubot");
 		await sessionIn(taskId, ["idle"], session.id);
-		expect((await hubot.me.feed()).some((f) => f.taskId === taskId)).toBe(true);
+		// The feed is bumped by a message from the task to hubot's user actor after its own commit:
+		// eventually consistent (under load it lands after the session is idle).
+		await eventually(async () => ((await hubot.me.feed()).some((f) => f.taskId === taskId) ? true : undefined), 30_000);
 		expect((await client.sessions.rename(taskId, session.id, "Main work")).name).toBe("Main work");
 		const closed = await client.sessions.close(taskId, session.id);
 		expect(closed.status).toBe("closed");
