@@ -97,6 +97,7 @@ try {
 		FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
 		FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
 		FOUNDRY_GITHUB_APP_ID: String(app.id),
+		FOUNDRY_GITHUB_APP_SLUG: app.slug,
 		FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 		FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 		FOUNDRY_SCRIPTED_AGENT: scripted,

@@ -50,6 +50,7 @@ describe("loadConfig", () => {
 			clientId: "Iv1.abc",
 			clientSecret: "s3cret",
 			app: undefined,
+			installUrl: null,
 			webhookSecret: undefined,
 			syncIntervalMs: 3_600_000,
 			pageSize: 100,
@@ -57,6 +58,9 @@ describe("loadConfig", () => {
 		const withApp = loadConfig({ FOUNDRY_GITHUB_APP_ID: "42", FOUNDRY_GITHUB_APP_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----" });
 		expect(withApp.github.app).toEqual({ id: 42, privateKey: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" });
 		expect(() => loadConfig({ FOUNDRY_GITHUB_APP_ID: "42" })).toThrow(/must be set together/);
+		expect(loadConfig({}).github.installUrl).toBeNull();
+		expect(loadConfig({ FOUNDRY_GITHUB_URL: "http://127.0.0.1:9/", FOUNDRY_GITHUB_APP_SLUG: "foundry-dev" }).github.installUrl).toBe("http://127.0.0.1:9/apps/foundry-dev/installations/new");
+		expect(() => loadConfig({ FOUNDRY_GITHUB_APP_SLUG: "../evil" })).toThrow(/FOUNDRY_GITHUB_APP_SLUG/);
 		expect(() => loadConfig({ FOUNDRY_GITHUB_APP_ID: "x", FOUNDRY_GITHUB_APP_PRIVATE_KEY: "k" })).toThrow(/FOUNDRY_GITHUB_APP_ID/);
 		expect(config.publicUrl).toBe("https://foundry.example.com");
 		expect(config.auth.trustedOrigins).toEqual(["https://app.example.com", "https://x.example.com"]);

@@ -60,6 +60,8 @@ const envSchema = z.object({
 		z.string().includes("PRIVATE KEY", { message: "must be a PEM private key (\\n escapes allowed)" }).optional(),
 	),
 	FOUNDRY_GITHUB_WEBHOOK_SECRET: optionalText,
+	// The App's URL name (github.com/apps/<slug>): the web UI's "Install the GitHub App" link.
+	FOUNDRY_GITHUB_APP_SLUG: optionalText.pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/i, "must be the App's slug (github.com/apps/<slug>)").optional()),
 	FOUNDRY_GITHUB_PAGE_SIZE: z.coerce.number({ error: "must be a number" }).int().min(1).max(100).default(100),
 	FOUNDRY_GITHUB_SYNC_INTERVAL_MS: z.coerce.number({ error: "must be a number" }).int().min(0).default(3_600_000),
 	FOUNDRY_AUTH_CACHE_MS: z.coerce.number({ error: "must be a number" }).int().min(0).max(300_000).default(10_000),
@@ -103,6 +105,8 @@ export interface Config {
 		clientId: string | undefined;
 		clientSecret: string | undefined;
 		app: { id: number; privateKey: string } | undefined;
+		/** Where an admin installs the App on an account (null: the slug is not configured). */
+		installUrl: string | null;
 		webhookSecret: string | undefined;
 		/** Periodic reconciliation of each organization with GitHub; 0 disables it. */
 		syncIntervalMs: number;
@@ -205,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 				e.FOUNDRY_GITHUB_APP_ID && e.FOUNDRY_GITHUB_APP_PRIVATE_KEY
 					? { id: Number(e.FOUNDRY_GITHUB_APP_ID), privateKey: e.FOUNDRY_GITHUB_APP_PRIVATE_KEY.replace(/\\n/g, "\n") }
 					: undefined,
+			installUrl: e.FOUNDRY_GITHUB_APP_SLUG ? `${(e.FOUNDRY_GITHUB_URL ?? "https://github.com").replace(/\/+$/, "")}/apps/${e.FOUNDRY_GITHUB_APP_SLUG}/installations/new` : null,
 			webhookSecret: e.FOUNDRY_GITHUB_WEBHOOK_SECRET,
 			syncIntervalMs: e.FOUNDRY_GITHUB_SYNC_INTERVAL_MS,
 			pageSize: e.FOUNDRY_GITHUB_PAGE_SIZE,

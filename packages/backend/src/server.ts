@@ -82,6 +82,7 @@ export async function startBackend(config: Config, log: Logger): Promise<Running
 		log,
 		auth,
 		web: { dir: existsSync(config.web.dir) ? config.web.dir : null, devUrl: config.web.devUrl },
+		githubInstallUrl: config.github.installUrl,
 		gateway,
 		limiter,
 		whoami: (h) => authSetup.whoami(h),

@@ -36,7 +36,7 @@ export const GITHUB_COMMANDS: Record<string, Command> = {
 		const items = await c.tasks.followUps(positional(a.command, 2, "task id"));
 		// Untrusted: the author is not a member; never sent to the agent without a member asking.
 		const who = (f: (typeof items)[number]) => (f.trusted ? f.author : `${f.author} (untrusted: not a member)`);
-		const text = items.map((f) => `${time(f.createdAt)}  ${f.kind.padEnd(17)}  ${who(f)}${f.path ? `  ${f.path}:${f.line ?? ""}` : ""}\n  ${f.body.split("\n").join("\n  ")}`).join("\n");
+		const text = items.map((f) => `${time(f.createdAt)}  ${f.kind.padEnd(17)}  ${who(f)}${f.path ? `  ${f.path}:${f.line ?? ""}` : ""}${f.sentAt !== null ? "  (sent to the agent)" : ""}\n  ${f.body.split("\n").join("\n  ")}`).join("\n");
 		return { json: items, text: text || "no follow-ups" };
 	},
 	"settings set": async (c, a) => {

@@ -6,7 +6,8 @@ import {
 	auditLogKey,
 	type ConnParams,
 	type CreateTaskInput,
-	type FollowUp,
+	deviceUserCodeSchema,
+	type ListedFollowUp,
 	type GithubStatus,
 	githubDataKey,
 	FoundryError,
@@ -146,7 +147,7 @@ export class FoundryClient {
 	};
 
 	readonly tasks = {
-		followUps: (taskId: string): Promise<FollowUp[]> => this.#call(async () => (await this.#task(taskId)).listFollowUps()),
+		followUps: (taskId: string): Promise<ListedFollowUp[]> => this.#call(async () => (await this.#task(taskId)).listFollowUps()),
 		setOwner: (taskId: string, userId: string): Promise<TaskRecord> =>
 			this.#call(async () => (await this.#task(taskId)).setOwner({ userId })),
 		create: (input: CreateTaskInput): Promise<TaskRecord> => this.#call(async () => (await this.#org()).createTask(input)),
@@ -283,6 +284,19 @@ export class FoundryClient {
 				await this.#authPost("/sign-out", {});
 				this.#whoami = null;
 				this.#orgId = null;
+			}),
+		/**
+		 * Answers a CLI login (`foundry login`'s code) as the signed-in browser user: the code is
+		 * claimed by this session first, then approved or denied.
+		 */
+		answerDevice: (userCode: string, answer: "approve" | "deny"): Promise<void> =>
+			this.#call(async () => {
+				const code = parseInput(deviceUserCodeSchema, userCode, "device code");
+				const claim = await fetch(`${this.endpoint}${HTTP_PATH.auth}/device?user_code=${encodeURIComponent(code)}`, { credentials: "include" });
+				if (claim.status === 429) throw new FoundryError("RATE_LIMITED", "too many attempts; wait a minute");
+				if (claim.status === 401) throw new FoundryError("UNAUTHORIZED", "sign in first");
+				if (!claim.ok) throw new FoundryError("NOT_FOUND", "unknown or expired code: check the code in your terminal, or run foundry login again");
+				await this.#authPost(`/device/${answer}`, { userCode: code });
 			}),
 	};
 

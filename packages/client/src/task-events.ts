@@ -2,7 +2,7 @@
 // After every (re)open the subscribed parts are fetched again; records are versioned (sessions per
 // session, plus their update time), so each handler only ever sees newer states. Git results are delivered once each, and
 // only those that happened after subscribing (the first fetch marks the earlier ones as seen).
-import { type ChangesSummary, EVENT, type GitOpResult, type Session, type TaskPresenceEvent, type TaskRecord, type TaskUpdatedEvent, type TaskViewer } from "@foundry/shared";
+import { type ChangesSummary, EVENT, type GitOpResult, type ListedFollowUp, type Session, type TaskPresenceEvent, type TaskRecord, type TaskUpdatedEvent, type TaskViewer } from "@foundry/shared";
 import { type BaseConn, keepConnected, type SubscribeOptions, type Subscription } from "./connection.ts";
 
 export interface TaskHandlers {
@@ -12,6 +12,8 @@ export interface TaskHandlers {
 	onChanges?(changes: ChangesSummary): void;
 	/** Who has the task open now. Setting it makes this subscription one of them (presence). */
 	onPresence?(viewers: TaskViewer[]): void;
+	/** The PR's follow-ups (newest first), whenever one arrives or some are sent. */
+	onFollowUps?(followUps: ListedFollowUp[]): void;
 }
 
 export interface TaskEventsConn extends BaseConn {
@@ -20,11 +22,13 @@ export interface TaskEventsConn extends BaseConn {
 	on(event: typeof EVENT.gitResult, cb: (ev: { result: GitOpResult }) => void): () => void;
 	on(event: typeof EVENT.changesUpdated, cb: (ev: { changes: ChangesSummary | null }) => void): () => void;
 	on(event: typeof EVENT.presenceUpdated, cb: (ev: TaskPresenceEvent) => void): () => void;
+	on(event: typeof EVENT.followUpsUpdated, cb: (ev: { followUps: ListedFollowUp[] }) => void): () => void;
 	get(): Promise<TaskRecord>;
 	listSessions(): Promise<Session[]>;
 	lastGitResults(): Promise<GitOpResult[]>;
 	getChanges(): Promise<ChangesSummary | null>;
 	watch(): Promise<TaskViewer[]>;
+	listFollowUps(): Promise<ListedFollowUp[]>;
 }
 
 export const gitResultKey = (r: GitOpResult): string => `${r.op}|${r.at}|${r.ok ? 1 : 0}|${r.message}`;
@@ -110,25 +114,32 @@ export function subscribeTaskEvents(
 					if (isCurrent()) state.changes(ev.changes);
 				});
 			}
-			const { onPresence } = handlers;
+			const { onPresence, onFollowUps } = handlers;
 			if (onPresence) {
 				conn.on(EVENT.presenceUpdated, (ev) => {
 					if (isCurrent()) onPresence(ev.viewers);
+				});
+			}
+			if (onFollowUps) {
+				conn.on(EVENT.followUpsUpdated, (ev) => {
+					if (isCurrent()) onFollowUps(ev.followUps);
 				});
 			}
 		},
 		sync: async (conn, isCurrent) => {
 			// Only the parts someone listens to; fetched together (each is one actor round trip).
 			// A reopened connection is a new one to the actor: watching again re-registers presence.
-			const [task, sessions, git, changes, viewers] = await Promise.all([
+			const [task, sessions, git, changes, viewers, followUps] = await Promise.all([
 				handlers.onTask ? conn.get() : null,
 				handlers.onSession ? conn.listSessions() : null,
 				handlers.onGitResult ? conn.lastGitResults() : null,
 				handlers.onChanges ? conn.getChanges() : null,
 				handlers.onPresence ? conn.watch() : null,
+				handlers.onFollowUps ? conn.listFollowUps() : null,
 			]);
 			if (!isCurrent()) return;
 			if (viewers) handlers.onPresence?.(viewers);
+			if (followUps) handlers.onFollowUps?.(followUps);
 			if (task) state.task(task);
 			for (const s of sessions ?? []) state.session(s);
 			if (git) state.storedGitResults(git);

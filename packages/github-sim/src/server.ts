@@ -6,6 +6,7 @@ import { OAuthCodes } from "./auth/tokens.ts";
 import { handleGitHttp, parseGitPath } from "./git/http.ts";
 import { createApi } from "./http/api.ts";
 import { controlRoutes } from "./routes/control.ts";
+import { installRoutes } from "./routes/install.ts";
 import { mergeRoutes } from "./routes/merge.ts";
 import { oauthRoutes } from "./routes/oauth.ts";
 import { Sim } from "./sim.ts";
@@ -46,6 +47,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
 	const root = new Hono();
 	root.route("/api/v3", api);
 	root.route("/", oauthRoutes(sim, codes));
+	root.route("/", installRoutes(sim));
 	root.route("/_sim", controlRoutes(sim));
 	root.all("*", async (c) => {
 		if (!parseGitPath(new URL(c.req.url).pathname)) return c.json({ message: "Not Found" }, 404);

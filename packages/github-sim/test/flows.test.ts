@@ -85,6 +85,30 @@ describe("GitHub App", () => {
 	});
 });
 
+describe("App install page", () => {
+	it("lists accounts without the App, installs on one (installation created webhook), refuses a second install", async () => {
+		await sim.control("POST", "/orgs", { login: "newco" });
+		const path = `${sim.url}/apps/${world.app.slug}/installations/new`;
+		const page = await (await fetch(path)).text();
+		expect(page).toContain("Install on newco");
+		expect(page).not.toContain("Install on acme");
+		const install = () => fetch(path, { method: "POST", body: new URLSearchParams({ account: "newco" }) });
+		const first = await install();
+		expect(first.status).toBe(200);
+		expect(await first.text()).toContain("Installed");
+		try {
+			await sim.control("POST", "/deliveries/idle");
+			const created = eventsOf("installation").find((e) => e.action === "created" && (e.installation as { account?: { login?: string } }).account?.login === "newco");
+			expect(created).toBeDefined();
+			expect((await install()).status).toBe(422);
+			expect((await fetch(`${sim.url}/apps/nope/installations/new`)).status).toBe(404);
+		} finally {
+			const id = (await sim.world()).installations.find((i) => i.account === "newco")?.id;
+			if (id !== undefined) await sim.control("DELETE", `/installations/${id}`);
+		}
+	});
+});
+
 describe("git over smart HTTP, webhooks and merges", () => {
 	it("clones and pushes with tokens, refuses without, and emits signed push + synchronize events", async () => {
 		await git(["clone", "--quiet", cloneUrl(tokenOf("hubot")), "widgets"]);

@@ -29,7 +29,7 @@ export interface SimWorld {
 	orgs: Array<{ login: string; members: Array<{ login: string; role: string }> }>;
 	repos: Array<{ id: number; owner: string; name: string; fullName: string; private: boolean; cloneUrl: string; branches: Record<string, string> }>;
 	installations: Array<{ id: number; account: string }>;
-	app: { id: number; clientId: string; clientSecret: string; webhookUrl: string | null; webhookSecret: string; privateKeyPem: string };
+	app: { id: number; slug: string; clientId: string; clientSecret: string; webhookUrl: string | null; webhookSecret: string; privateKeyPem: string };
 }
 
 export async function startSim(args: string[] = ["--demo"]): Promise<RunningSim> {

@@ -125,10 +125,13 @@ export async function startBackend(opts: StartOptions = {}): Promise<TestBackend
 			FOUNDRY_GITHUB_CLIENT_ID: app.clientId,
 			FOUNDRY_GITHUB_CLIENT_SECRET: app.clientSecret,
 			FOUNDRY_GITHUB_APP_ID: String(app.id),
+			FOUNDRY_GITHUB_APP_SLUG: app.slug,
 			FOUNDRY_GITHUB_APP_PRIVATE_KEY: app.privateKeyPem,
 			FOUNDRY_GITHUB_WEBHOOK_SECRET: app.webhookSecret,
 			// Sessions run the scripted test agent (agent id pi) in local sandboxes under the data dir.
 			FOUNDRY_SCRIPTED_AGENT: "true",
+			// No web UI unless a test builds one (whether packages/web/dist exists must not matter).
+			FOUNDRY_WEB_DIR: join(dataDir, "no-web-ui"),
 			...opts.env,
 		},
 		stdio: ["ignore", "pipe", "pipe"],

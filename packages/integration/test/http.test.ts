@@ -31,6 +31,19 @@ describe("http", () => {
 		expect(res.status).toBe(404);
 	});
 
+	it("links to the GitHub App's install page, and the device address to the page for device approval", async () => {
+		const { app } = await backend.sim.world();
+		const res = await fetch(`${backend.url}/v1/github/install`, { redirect: "manual" });
+		expect(res.status).toBe(302);
+		expect(res.headers.get("location")).toBe(`${backend.sim.url}/apps/${app.slug}/installations/new`);
+		// Without a built web UI (this backend has none), the device address is a page of its own.
+		const device = await fetch(`${backend.url}/v1/device?user_code=AB<script>CD`, { redirect: "manual" });
+		expect(device.status).toBe(200);
+		const html = await device.text();
+		expect(html).toContain('value="ABscriptCD"');
+		expect(html).not.toContain("<script>CD");
+	});
+
 	it("never logs secrets sent in headers", async () => {
 		await fetch(`${backend.url}/v1/health`, {
 			headers: { authorization: "Bearer sekrit-token-value", cookie: "session=sekrit-cookie" },

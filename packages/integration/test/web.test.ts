@@ -9,6 +9,7 @@ import { DEFAULT_WEBHOOK_SECRET, type RunningStripeSim, startStripeSim } from "@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildWebUi, launchChromium, newContext, screenshot, signInAs } from "./browser.ts";
+import { octokitAs } from "./github-world.ts";
 import { eventually, startBackend, type TestBackend } from "./harness.ts";
 
 vi.setConfig({ testTimeout: 240_000 });
@@ -145,6 +146,34 @@ describe("web workbench", () => {
 		await expect.poll(() => octocat.locator("[data-status]").first().getAttribute("data-status"), { timeout: 60_000 }).toBe("archived");
 	});
 
+	it("changes: a file is reverted after a confirm; a member's PR comment arrives as a follow-up and Send to agent puts it in the transcript", async () => {
+		const client = backend.client();
+		const repo = (await client.repos.list()).find((r) => r.name === "acme/widgets");
+		const task = await client.tasks.create({ repo: repo?.id ?? "", prompt: "write keep.md keep\ncommit keep a note\nwrite drop.md drop", title: "revert and follow up" });
+		// hubot comments as a signed-in member of acme: a trusted follow-up.
+		await backend.signIn("hubot");
+		await eventually(async () => ((await client.members.list()).some((m) => m.login === "hubot") ? true : undefined), 30_000);
+		const page = await pageFor("octocat", `/acme/tasks/${task.id}`);
+		const files = page.getByTestId("changed-file");
+		await expect.poll(() => files.count(), { timeout: 120_000 }).toBe(2);
+		page.once("dialog", (d) => void d.accept());
+		await page.getByRole("button", { name: "revert drop.md" }).click();
+		await expect.poll(() => files.count(), { timeout: 30_000 }).toBe(1);
+		expect(await files.first().textContent()).toContain("keep.md");
+
+		await page.getByRole("button", { name: "Open PR" }).click();
+		const number = (await eventually(async () => (await client.tasks.list()).find((t) => t.id === task.id && t.prNumber !== null), 60_000)).prNumber as number;
+		const gh = await octokitAs(backend.sim, "hubot");
+		await gh.rest.issues.createComment({ owner: "acme", repo: "widgets", issue_number: number, body: "Please also mention the README" });
+		const followUp = page.getByTestId("follow-up");
+		await expect.poll(() => followUp.textContent(), { timeout: 60_000 }).toContain("Please also mention the README");
+		expect(await followUp.textContent()).toContain("@hubot");
+		expect(await followUp.textContent()).not.toContain("untrusted");
+		await expectAccessible(page, "changes with a follow-up");
+		await page.getByRole("button", { name: "Send to agent" }).click();
+		await expect.poll(() => page.getByTestId("transcript").textContent(), { timeout: 60_000 }).toContain("Please also mention the README");
+	});
+
 	it("settings: an API token is shown once, works, and is revoked; the audit log lists what happened", async () => {
 		const repo = (await backend.client().repos.list()).find((r) => r.name === "acme/widgets");
 		await backend.client().tasks.create({ repo: repo?.id ?? "", prompt: "audited from the browser", title: "audited task", startSession: false });
@@ -172,6 +201,51 @@ describe("web workbench", () => {
 		await expect.poll(() => page.getByTestId("audit-row").filter({ hasText: "task.created" }).count()).toBe(0);
 		await expectAccessible(page, "audit");
 		await screenshot(page, "audit");
+	});
+
+	it("device login: foundry login's address leads to the approval page (sign-in first); a wrong code is refused; approving gives the CLI its session", async () => {
+		const post = (path: string, body: unknown) =>
+			fetch(`${backend.url}/v1/auth${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+		const code = (await (await post("/device/code", { client_id: "foundry-cli" })).json()) as { device_code: string; user_code: string; verification_uri_complete: string };
+		const context = await newContext(browser);
+		contexts.push(context);
+		const page = await context.newPage();
+		await page.goto(code.verification_uri_complete);
+		await page.getByRole("button", { name: "Sign in with GitHub" }).click();
+		await page.getByRole("link", { name: "Sign in as octocat" }).click();
+		await page.waitForURL((u) => u.pathname === "/signin/device" && u.searchParams.get("user_code") === code.user_code);
+		const input = page.getByLabel("Code from your terminal");
+		await expect.poll(() => input.inputValue(), { timeout: 30_000 }).toBe(code.user_code);
+		await expectAccessible(page, "device approval");
+		await input.fill("WRONG-CODE");
+		await page.getByRole("button", { name: "Approve" }).click();
+		await expect.poll(() => page.getByTestId("device-outcome").textContent(), { timeout: 30_000 }).toContain("unknown or expired code");
+		await input.fill(code.user_code);
+		await page.getByRole("button", { name: "Approve" }).click();
+		await expect.poll(() => page.getByTestId("device-outcome").textContent(), { timeout: 30_000 }).toContain("Approved");
+		await screenshot(page, "device");
+		const token = (await (await post("/device/token", { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: code.device_code, client_id: "foundry-cli" })).json()) as { access_token?: string };
+		expect((await backend.clientFor(token.access_token ?? "").whoami()).login).toBe("octocat");
+	});
+
+	it("an organization without the App: the sidebar points to Settings, whose install link opens GitHub's page; installing there connects it live", async () => {
+		await backend.sim.control("POST", "/orgs", { login: "newco" });
+		await backend.sim.control("PUT", "/orgs/newco/members/octocat", { role: "admin" });
+		await backend.sim.control("POST", "/repos", { owner: "newco", name: "site", files: { "README.md": "# site\n" } });
+		const page = await pageFor("octocat", "/newco");
+		await expect.poll(() => page.getByTestId("sidebar-empty").textContent(), { timeout: 30_000 }).toContain("not installed");
+		await page.getByRole("link", { name: "Install it from Settings" }).click();
+		await page.waitForURL(/\/newco\/settings$/);
+		await expect.poll(() => page.getByTestId("github-status").textContent(), { timeout: 30_000 }).toContain("App not installed");
+		await expectAccessible(page, "settings without the App");
+		const [github] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("install-app").click()]);
+		await github.getByRole("button", { name: "Install on newco" }).click();
+		await expect.poll(() => github.getByRole("heading").textContent()).toContain("Installed");
+		// The webhook reaches the backend; the open settings page follows without a reload.
+		await expect.poll(() => page.getByTestId("github-status").textContent(), { timeout: 60_000 }).toMatch(/App installed · sync done/);
+		await page.getByRole("navigation", { name: "organization" }).getByRole("link", { name: "Tasks" }).click();
+		// Synced: the account's repository is listed, ready for tasks.
+		await expect.poll(() => page.getByTestId("sidebar-list").textContent(), { timeout: 60_000 }).toContain("newco/site");
 	});
 
 	it("billing: checkout on the Stripe simulator's page puts the organization on the team plan", async () => {

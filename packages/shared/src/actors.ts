@@ -125,6 +125,8 @@ export const EVENT = {
 	changesUpdated: "changesUpdated",
 	/** Task actor: who has the task open now (presence; in memory, per connection). */
 	presenceUpdated: "presenceUpdated",
+	/** Task actor: the PR's follow-ups changed (one arrived, or some were sent to the agent). */
+	followUpsUpdated: "followUpsUpdated",
 	/** Sandbox actor: new transcript events of a session; the sandbox's state. */
 	sessionEvents: "sessionEvents",
 	sandboxUpdated: "sandboxUpdated",
@@ -138,6 +140,7 @@ export const HTTP_PATH = {
 	githubWebhook: "/v1/webhooks/github",
 	stripeWebhook: "/v1/webhooks/stripe",
 	device: "/v1/device",
+	githubInstall: "/v1/github/install",
 } as const;
 
 export const DEFAULT_ORG_ID = "default";

@@ -35,6 +35,12 @@ export type ConnParams = z.infer<typeof connParamsSchema>;
 
 export const API_TOKEN_PREFIX = "fdy_";
 
+/** The code `foundry login` shows (RFC 8628 user code): letters and digits, dashes allowed as typed. */
+export const deviceUserCodeSchema = z
+	.string()
+	.trim()
+	.regex(/^[A-Za-z0-9-]{4,40}$/, "a device code is the letters and digits your terminal shows");
+
 /**
  * Access rules:
  * - member: a member of the organization in the actor key (org, task and audit actors)

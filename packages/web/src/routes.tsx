@@ -1,8 +1,9 @@
-// Typed routes: /signin, / (to the active organization), /$orgId (workbench), /$orgId/tasks/$taskId.
+// Typed routes: /signin, /signin/device (CLI login approval), / (to the active organization), /$orgId (workbench), /$orgId/tasks/$taskId.
 import { createRootRoute, createRoute, createRouter, Navigate, Outlet } from "@tanstack/react-router";
 import { lazy, Suspense, useCallback, useState } from "react";
 import { z } from "zod";
 import { AuditPage } from "./components/audit.tsx";
+import { DeviceApproval } from "./components/device.tsx";
 import { NewTaskDialog } from "./components/new-task.tsx";
 import { SettingsPage } from "./components/settings.tsx";
 import { Sidebar } from "./components/sidebar.tsx";
@@ -39,7 +40,7 @@ function RequireUser({ children }: { children: React.ReactNode }) {
 	const me = useWhoami();
 	if (me.isPending) return <Skeleton lines={4} />;
 	if (me.error) {
-		if (isUnauthorized(me.error)) return <Navigate to="/signin" search={{ next: window.location.pathname }} />;
+		if (isUnauthorized(me.error)) return <Navigate to="/signin" search={{ next: window.location.pathname + window.location.search }} />;
 		const { code, message } = describeError(me.error);
 		return (
 			<p role="alert" className="p-6 text-danger">
@@ -49,6 +50,21 @@ function RequireUser({ children }: { children: React.ReactNode }) {
 	}
 	return <>{children}</>;
 }
+
+// Where `foundry login`'s address (/v1/device?user_code=…) leads: approve or deny a CLI login.
+const deviceRoute = createRoute({
+	getParentRoute: () => rootRoute,
+	path: "/signin/device",
+	validateSearch: z.object({ user_code: z.string().max(40).optional() }),
+	component: function DevicePage() {
+		const { user_code } = deviceRoute.useSearch();
+		return (
+			<RequireUser>
+				<DeviceApproval initialCode={user_code ?? ""} />
+			</RequireUser>
+		);
+	},
+});
 
 const indexRoute = createRoute({
 	getParentRoute: () => rootRoute,
@@ -163,7 +179,7 @@ const taskRoute = createRoute({
 	},
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, indexRoute, orgRoute.addChildren([orgIndexRoute, taskRoute, settingsRoute, auditRoute, billingRoute])]);
+const routeTree = rootRoute.addChildren([signInRoute, deviceRoute, indexRoute, orgRoute.addChildren([orgIndexRoute, taskRoute, settingsRoute, auditRoute, billingRoute])]);
 
 export const router = createRouter({ routeTree, defaultPreload: false });
 

@@ -1,11 +1,12 @@
 // The Hono app: request ids, request logs, health, the RivetKit gateway, and error mapping.
-import { HTTP_PATH, orgIdSchema, type Principal } from "@foundry/shared";
+import { FoundryError, HTTP_PATH, orgIdSchema, type Principal } from "@foundry/shared";
 import { type Context, Hono } from "hono";
 import { getConnInfo } from "hono/bun";
 import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { FoundryAuth } from "../auth/better-auth.ts";
 import { mountAuth } from "./auth-routes.ts";
+import { deviceRoute } from "./device-page.ts";
 import { errorResponse, handleError } from "./errors.ts";
 import { githubWebhookRoute, type WebhookDeps } from "./github-webhook.ts";
 import { type StripeWebhookDeps, stripeWebhookRoute } from "./stripe-webhook.ts";
@@ -28,6 +29,8 @@ export interface AppDeps extends HealthDeps {
 	webhooks: WebhookDeps;
 	stripeWebhooks: StripeWebhookDeps;
 	web: WebUiOptions;
+	/** The GitHub App's install page (null: FOUNDRY_GITHUB_APP_SLUG is not set). */
+	githubInstallUrl: string | null;
 }
 
 /**
@@ -76,6 +79,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 	mountAuth(app, deps.auth, deps.whoami);
 	app.post(HTTP_PATH.githubWebhook, githubWebhookRoute(deps.webhooks));
 	app.post(HTTP_PATH.stripeWebhook, stripeWebhookRoute(deps.stripeWebhooks));
+	app.get(HTTP_PATH.device, deviceRoute(deps.web));
+	// The web UI's "Install the GitHub App" link: GitHub's install page for this deployment's App.
+	app.get(HTTP_PATH.githubInstall, (c) => {
+		if (!deps.githubInstallUrl) throw new FoundryError("PRECONDITION_FAILED", "this Foundry does not know its GitHub App's slug: set FOUNDRY_GITHUB_APP_SLUG");
+		return c.redirect(deps.githubInstallUrl, 302);
+	});
 	// Where Stripe's checkout and portal send the browser back.
 	app.get("/v1/billing/return", billingReturn);
 	app.all(`${HTTP_PATH.rivet}/*`, rivetHttpProxy(deps.gateway, clientAddress));

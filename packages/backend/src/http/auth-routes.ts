@@ -1,12 +1,10 @@
-// Better Auth at /v1/auth/*, with an idempotent OAuth callback, and the page users approve CLI
-// device logins on (/v1/device).
+// Better Auth at /v1/auth/*, with an idempotent OAuth callback.
 import { createHash } from "node:crypto";
 import { FoundryError, HTTP_PATH, type Principal } from "@foundry/shared";
 import type { Context, Hono } from "hono";
 import { authErrorUrl, type FoundryAuth, preAuthCookieCheck, requestCookies } from "../auth/better-auth.ts";
 import { sameSecret } from "../auth/credentials.ts";
 import type { AppEnv } from "./app.ts";
-import { devicePage } from "./device-page.ts";
 
 interface Snapshot {
 	status: number;
@@ -122,5 +120,4 @@ export function mountAuth(app: Hono<AppEnv>, auth: FoundryAuth, whoami: (h: Head
 		if (p.kind !== "user") throw new FoundryError("UNAUTHORIZED", p.kind === "anonymous" ? (p.reason ?? "sign in first") : "not a user");
 		return c.json({ userId: p.userId, login: p.login, organizations: p.orgs, tokenId: p.tokenId ?? null });
 	});
-	app.get("/v1/device", (c) => c.html(devicePage(c.req.query("user_code") ?? "")));
 }

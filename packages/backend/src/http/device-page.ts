@@ -1,9 +1,22 @@
-// The page a user opens to approve a CLI login (RFC 8628 device flow). It signs in with GitHub if
-// needed, then approves or denies the code shown in the terminal.
-const safeCode = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "");
+// The address `foundry login` prints (RFC 8628 verification URI, /v1/device): the web UI's device
+// page when the UI is served; without a built UI, a minimal page of its own that does the same
+// (sign in with GitHub if needed, then approve or deny the code shown in the terminal).
+import type { Context } from "hono";
+import type { AppEnv } from "./app.ts";
+import type { WebUiOptions } from "./web-ui.ts";
+
+const safeCode = (s: string) => s.replace(/[^A-Za-z0-9-]/g, "").slice(0, 32);
+
+export function deviceRoute(web: WebUiOptions) {
+	return (c: Context<AppEnv>) => {
+		const code = safeCode(c.req.query("user_code") ?? "");
+		if (web.dir || web.devUrl) return c.redirect(`/signin/device${code ? `?user_code=${encodeURIComponent(code)}` : ""}`, 302);
+		return c.html(devicePage(code));
+	};
+}
 
 export function devicePage(userCode: string): string {
-	const code = safeCode(userCode).slice(0, 32);
+	const code = safeCode(userCode);
 	return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Foundry — approve CLI login</title>
 <style>body{font:16px system-ui;margin:4rem auto;max-width:32rem}code{font-size:1.4rem}button{margin-right:1rem}</style></head>

@@ -51,6 +51,8 @@ export const followUpSchema = z.object({
 	trusted: z.boolean().default(false),
 });
 export type FollowUp = z.infer<typeof followUpSchema>;
+/** A follow-up as the task lists it: with when it was sent to the agent (null: not yet). */
+export type ListedFollowUp = FollowUp & { sentAt: number | null };
 
 export const SYNC_PHASES = ["idle", "repositories", "pull_requests", "members", "done", "error", "rate_limited"] as const;
 export type SyncPhase = (typeof SYNC_PHASES)[number];

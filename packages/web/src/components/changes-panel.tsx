@@ -17,12 +17,12 @@ export function ChangesPanel({
 	open,
 	onClose,
 }: { orgId: string; taskId: string; task: TaskRecord; summary: TaskSummary | undefined; activeSessionId: string | null; open: boolean; onClose: () => void }) {
-	const { changes, gitResults } = useTaskData(orgId, taskId);
+	const { changes, gitResults, followUps } = useTaskData(orgId, taskId);
 	const client = clientFor(orgId);
 	const [diffOf, setDiffOf] = useState<string | null>(null);
 	const [method, setMethod] = useState<"merge" | "squash" | "rebase">("squash");
-	const followUps = useQuery({ queryKey: ["followUps", orgId, taskId, summary?.version], queryFn: () => client.tasks.followUps(taskId), enabled: summary?.prNumber != null });
 	const act = (what: string, run: () => Promise<unknown>) => () => void run().catch((err: unknown) => toastError(err, what));
+	const unsent = (followUps.data ?? []).filter((f) => f.sentAt === null).length;
 	const files = changes.data?.files ?? [];
 	const added = files.reduce((n, f) => n + (f.added ?? 0), 0);
 	const removed = files.reduce((n, f) => n + (f.removed ?? 0), 0);
@@ -95,19 +95,39 @@ export function ChangesPanel({
 					<h2 className="font-semibold">Follow-ups</h2>
 					<ul className="flex flex-col gap-1">
 						{followUps.data?.map((f) => (
-							<li key={f.id} className="rounded border border-line p-2 text-xs whitespace-pre-wrap">
-								{f.body}
+							<li key={f.id} className="flex flex-col gap-1 rounded border border-line p-2 text-xs" data-testid="follow-up">
+								<span className="flex flex-wrap items-center gap-1 text-muted">
+									<a href={f.url} target="_blank" rel="noopener" className="font-medium text-fg underline">
+										@{f.author}
+									</a>
+									<span>{FOLLOW_UP_KIND[f.kind]}</span>
+									{f.path && (
+										<span className="font-mono">
+											{f.path}
+											{f.line !== null ? `:${f.line}` : ""}
+										</span>
+									)}
+									{f.sentAt !== null && <span>· sent to the agent</span>}
+									{!f.trusted && (
+										<span className="text-attention" title="Not a member of the organization: never sent automatically; fenced as untrusted when sent">
+											untrusted
+										</span>
+									)}
+								</span>
+								<span className="whitespace-pre-wrap">{f.body}</span>
 							</li>
 						))}
 					</ul>
-					<Button disabled={!activeSessionId} onClick={act("send follow-ups", () => client.sessions.sendFollowUps(taskId, activeSessionId ?? ""))}>
-						Send to agent
+					<Button disabled={!activeSessionId || unsent === 0} onClick={act("send follow-ups", () => client.sessions.sendFollowUps(taskId, activeSessionId ?? ""))}>
+						Send to agent{unsent > 0 ? ` (${unsent} new)` : ""}
 					</Button>
 				</section>
 			)}
 		</aside>
 	);
 }
+
+const FOLLOW_UP_KIND = { changes_requested: "requested changes", review_comment: "commented on a line", comment: "commented" } as const;
 
 function FileRow({ file, selected, onSelect, onRevert }: { file: ChangeFile; selected: boolean; onSelect: () => void; onRevert: () => void }) {
 	return (

@@ -1,6 +1,6 @@
 // Organization settings: the GitHub installation and sync ("Sync now"), members and roles, the
 // organization's settings, the user's personal API tokens (shown once) and runtime issues.
-import type { OrganizationSnapshot } from "@foundry/client";
+import { HTTP_PATH, type OrganizationSnapshot } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Copy, RefreshCw, Trash2 } from "lucide-react";
 import { useState } from "react";
@@ -26,30 +26,48 @@ export function SettingsPage({ orgId, snapshot }: { orgId: string; snapshot: Org
 
 function GithubCard({ orgId, snapshot }: { orgId: string; snapshot: OrganizationSnapshot }) {
 	const gh = snapshot.github;
+	const installation = gh?.installation ?? snapshot.account?.installation ?? null;
 	const sync = () => clientFor(orgId).github.sync().catch((err: unknown) => toastError(err, "sync"));
 	return (
 		<section className={card} aria-labelledby="gh-title">
 			<h2 id="gh-title" className="font-semibold">
 				GitHub
 			</h2>
-			{gh === null ? (
+			{installation === null ? (
 				<p className="text-muted">This organization does not mirror a GitHub account.</p>
 			) : (
 				<>
 					<p data-testid="github-status">
-						App {gh.installation === "connected" ? "installed" : gh.installation === "suspended" ? "suspended" : "not installed"} · sync {gh.phase}
-						{gh.total > 0 ? ` (${gh.processed}/${gh.total})` : ""} · last synced {when(gh.lastSyncedAt)}
+						App {installation === "connected" ? "installed" : installation === "suspended" ? "suspended" : "not installed"}
+						{gh && (
+							<>
+								{" "}
+								· sync {gh.phase}
+								{gh.total > 0 ? ` (${gh.processed}/${gh.total})` : ""} · last synced {when(gh.lastSyncedAt)}
+							</>
+						)}
 					</p>
-					{gh.error && (
+					{installation !== "connected" && (
+						<p>
+							{/* GitHub's own page (the simulator's under pnpm dev); this page follows the install live. */}
+							<a href={HTTP_PATH.githubInstall} target="_blank" rel="noopener" className="font-medium text-accent underline" data-testid="install-app">
+								{installation === "suspended" ? "Manage the GitHub App on GitHub" : "Install the GitHub App"}
+							</a>{" "}
+							<span className="text-muted">— repositories and members appear here once it is installed.</span>
+						</p>
+					)}
+					{gh?.error && (
 						<p role="alert" className="text-danger">
 							{gh.error}
 						</p>
 					)}
-					<div>
-						<Button onClick={() => void sync()}>
-							<RefreshCw size={14} aria-hidden /> Sync now
-						</Button>
-					</div>
+					{installation === "connected" && (
+						<div>
+							<Button onClick={() => void sync()}>
+								<RefreshCw size={14} aria-hidden /> Sync now
+							</Button>
+						</div>
+					)}
 				</>
 			)}
 		</section>

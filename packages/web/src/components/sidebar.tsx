@@ -77,7 +77,21 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 			{!snapshot ? (
 				<Skeleton lines={6} />
 			) : rows.length === 0 ? (
-				<p className="p-3 text-muted">{snapshot.repos.length === 0 ? "No repositories yet. Install the GitHub App or add one with the CLI." : "No task matches."}</p>
+				<p className="p-3 text-muted" data-testid="sidebar-empty">
+					{snapshot.repos.length > 0 ? (
+						"No task matches."
+					) : snapshot.account?.installation === "install_required" ? (
+						<>
+							The GitHub App is not installed on {snapshot.account.name}.{" "}
+							<Link to="/$orgId/settings" params={{ orgId }} className="text-accent underline">
+								Install it from Settings
+							</Link>
+							, or add a repository with the CLI.
+						</>
+					) : (
+						"No repositories yet. Add one with the CLI (foundry repo add <url>)."
+					)}
+				</p>
 			) : (
 				<div ref={scroller} className="flex-1 overflow-y-auto" data-testid="sidebar-list">
 					<ul style={{ height: virtual.getTotalSize(), position: "relative" }}>

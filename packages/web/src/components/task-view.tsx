@@ -53,8 +53,8 @@ export function TaskView({ orgId, taskId, sessionParam, snapshot }: { orgId: str
 							<FileDiff size={14} aria-hidden /> Changes
 						</Button>
 						{summary?.prUrl && (
-							<a href={summary.prUrl} target="_blank" rel="noreferrer" className="flex items-center gap-1 text-accent" aria-label="view pull request">
-								<ExternalLink size={14} aria-hidden /> PR
+							<a href={summary.prUrl} target="_blank" rel="noreferrer" className="flex items-center gap-1 text-accent" title="the pull request on GitHub">
+								<ExternalLink size={14} aria-hidden /> PR{summary.prNumber !== null ? ` #${summary.prNumber}` : ""}
 							</a>
 						)}
 					</div>

@@ -1,6 +1,6 @@
 // Realtime state in TanStack Query's cache: each hook opens the client's subscription and writes
 // every snapshot it delivers into the cache (no polling); unmounting closes it.
-import type { ChangesSummary, GitOpResult, OrganizationSnapshot, Session, Subscription, TaskRecord, TaskViewer, TranscriptEvent } from "@foundry/client";
+import type { ChangesSummary, GitOpResult, ListedFollowUp, OrganizationSnapshot, Session, Subscription, TaskRecord, TaskViewer, TranscriptEvent } from "@foundry/client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { reportConnection } from "./connection-state.ts";
@@ -13,6 +13,7 @@ export const keys = {
 	changes: (orgId: string, taskId: string) => ["changes", orgId, taskId] as const,
 	gitResults: (orgId: string, taskId: string) => ["git", orgId, taskId] as const,
 	viewers: (orgId: string, taskId: string) => ["viewers", orgId, taskId] as const,
+	followUps: (orgId: string, taskId: string) => ["followUps", orgId, taskId] as const,
 };
 
 /** Only what the cache holds (subscriptions fill it); never fetched. */
@@ -83,6 +84,7 @@ export function useTaskSubscription(orgId: string, taskId: string): void {
 					onChanges: (changes) => qc.setQueryData(keys.changes(orgId, taskId), changes),
 					onGitResult: (result) => qc.setQueryData<GitOpResult[]>(keys.gitResults(orgId, taskId), (held = []) => [result, ...held].slice(0, 20)),
 					onPresence: (viewers) => qc.setQueryData(keys.viewers(orgId, taskId), viewers),
+					onFollowUps: (followUps) => qc.setQueryData(keys.followUps(orgId, taskId), followUps),
 				},
 				{ onError },
 			),
@@ -97,7 +99,8 @@ export function useTaskData(orgId: string, taskId: string) {
 	const changes = useQuery<ChangesSummary | null>({ queryKey: keys.changes(orgId, taskId), queryFn: () => clientFor(orgId).git.changes(taskId) });
 	const gitResults = useQuery<GitOpResult[]>({ queryKey: keys.gitResults(orgId, taskId), queryFn: () => Promise.resolve([]), staleTime: Number.POSITIVE_INFINITY });
 	const viewers = useQuery<TaskViewer[]>({ queryKey: keys.viewers(orgId, taskId), ...heldOnly });
-	return { task, sessions, changes, gitResults, viewers };
+	const followUps = useQuery<ListedFollowUp[]>({ queryKey: keys.followUps(orgId, taskId), ...heldOnly });
+	return { task, sessions, changes, gitResults, viewers, followUps };
 }
 
 /** A session's transcript: stored events, then live ones (each index once, ascending). */

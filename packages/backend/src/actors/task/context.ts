@@ -1,5 +1,5 @@
 // What task command handlers work with, built from the workflow step context in index.ts.
-import { type AuditKind, type ChangesSummary, EVENT, type FollowUp, FoundryError, followUpSchema, type GitOpResult, organizationKey, QUEUE, type Session, type TaskRecord } from "@foundry/shared";
+import { type AuditKind, type ChangesSummary, EVENT, type FollowUp, FoundryError, type ListedFollowUp, followUpSchema, type GitOpResult, organizationKey, QUEUE, type Session, type TaskRecord } from "@foundry/shared";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { GithubHost } from "../../domain/repo-url.ts";
@@ -24,6 +24,7 @@ export interface TaskCommandContext {
 	broadcastSession(session: Session): void;
 	broadcastGitResult(result: GitOpResult): void;
 	broadcastChanges(changes: ChangesSummary): void;
+	broadcastFollowUps(followUps: ListedFollowUp[]): void;
 }
 
 /** Enough to read the record: read actions have no peers or broadcast. */

@@ -7,7 +7,7 @@ import {
 	createSessionInputSchema,
 	diffInputSchema,
 	EVENT,
-	type FollowUp,
+	type ListedFollowUp,
 	type GitOpResult,
 	mergeInputSchema,
 	parseInput,
@@ -85,6 +85,7 @@ function commandContext(s: TaskStepLike, env: TaskEnv, outbox: Outbox): TaskComm
 		broadcastSession: (session) => s.broadcast(EVENT.sessionUpdated, { session }),
 		broadcastGitResult: (result) => s.broadcast(EVENT.gitResult, { result }),
 		broadcastChanges: (changes) => s.broadcast(EVENT.changesUpdated, { changes }),
+		broadcastFollowUps: (followUps) => s.broadcast(EVENT.followUpsUpdated, { followUps }),
 	};
 }
 
@@ -105,6 +106,7 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 			[EVENT.gitResult]: event<{ result: GitOpResult }>({ canSubscribe: member }),
 			[EVENT.changesUpdated]: event<{ changes: ChangesSummary }>({ canSubscribe: member }),
 			[EVENT.presenceUpdated]: event<TaskPresenceEvent>({ canSubscribe: member }),
+			[EVENT.followUpsUpdated]: event<{ followUps: ListedFollowUp[] }>({ canSubscribe: member }),
 		},
 		createVars: () => ({ presence: new Presence() }),
 		onDisconnect: (c, conn) => {
@@ -166,7 +168,7 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 				const { status } = parseInput(setTaskStatusInputSchema, input);
 				return dispatch(c.queue, QUEUE.task.setStatus, { status, actor: actorRefOf(c.conn) });
 			},
-			listFollowUps: async (c): Promise<FollowUp[]> => {
+			listFollowUps: async (c): Promise<ListedFollowUp[]> => {
 				// A PR-only task's first read takes over the follow-ups the organization kept for it.
 				if (!(await getStoredTask({ db: c.db, taskId: c.key[1] ?? "" }))) await dispatch<TaskRecord>(c.queue, QUEUE.task.initialize, {});
 				return listFollowUps({ db: c.db, taskId: c.key[1] ?? "" });

@@ -7,6 +7,7 @@ import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { toRepo } from "../repos.ts";
+import { applyInstallation } from "./members.ts";
 import { githubStatus, repos, taskIndex, taskSummaries } from "../schema.ts";
 
 const reposSchema = z.object({ generation: z.number().int(), repos: z.array(githubRepoSchema) });
@@ -76,4 +77,6 @@ export async function applyGithubStatus(ctx: OrganizationCommandContext, body: u
 		await tx.insert(githubStatus).values(row).onConflictDoUpdate({ target: githubStatus.id, set: row });
 		return { type: "github", status };
 	});
+	// A suspended App is still installed: the account is not "install required".
+	await applyInstallation(ctx, status.installation === "install_required" ? "install_required" : "connected");
 }

@@ -80,6 +80,19 @@ async function syncProfile(ctx: OrganizationCommandContext, account: z.infer<typ
 	return !before || (["login", "name", "kind", "avatarUrl", "installation"] as const).some((k) => before[k] !== account[k]);
 }
 
+/**
+ * The App was installed on the account or removed from it (a webhook, through github-data): the
+ * account and every member's membership follow at once, not at each member's next sign-in.
+ */
+export async function applyInstallation(ctx: OrganizationCommandContext, installation: (typeof INSTALLATION_STATUSES)[number]): Promise<void> {
+	const before = await ctx.db.select().from(orgProfile).where(eq(orgProfile.id, 1)).get();
+	if (!before || before.installation === installation) return;
+	const { id: _id, updatedAt: _u, ...account } = before;
+	await syncProfile(ctx, { ...account, installation }, "system");
+	await announceAccount(ctx);
+	for (const m of await ctx.db.select().from(members)) await pushMembership(ctx.peers, m.userId, await membershipFor(ctx, m.role));
+}
+
 export async function syncMember(ctx: OrganizationCommandContext, body: unknown): Promise<{ changed: boolean }> {
 	const input = parseInput(syncSchema, body);
 	const accountChanged = await syncProfile(ctx, input.account, input.userId);

@@ -2,7 +2,7 @@
 // audited, and the owner is notified. Step 5 sends follow-ups to the agent as prompts; text from
 // authors outside the organization is never sent unasked and is fenced off as untrusted.
 import { randomBytes } from "node:crypto";
-import { actorRefSchema, type FollowUp, FoundryError, followUpSchema, parseInput, QUEUE } from "@foundry/shared";
+import { actorRefSchema, type FollowUp, FoundryError, followUpSchema, type ListedFollowUp, parseInput, QUEUE } from "@foundry/shared";
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { ensureRecord, type RecordSource, type TaskCommandContext } from "../context.ts";
@@ -16,6 +16,7 @@ export async function addFollowUp(ctx: TaskCommandContext, body: unknown): Promi
 	const record = await ensureRecord(ctx);
 	const [row] = await ctx.db.insert(followUps).values(f).onConflictDoNothing().returning();
 	if (!row) return { recorded: false };
+	ctx.broadcastFollowUps(await listFollowUps(ctx));
 	ctx.outbox.audit({
 		kind: "task.follow_up_recorded",
 		actor: "system",
@@ -85,10 +86,11 @@ export async function sendFollowUps(ctx: TaskCommandContext, body: unknown): Pro
 	await sendMessage(ctx, { sessionId, text: followUpPrompt(chosen.map(({ sentAt: _s, ...f }) => f)), actor });
 	const now = Date.now();
 	for (const f of chosen) await ctx.db.update(followUps).set({ sentAt: now }).where(eq(followUps.id, f.id));
+	ctx.broadcastFollowUps(await listFollowUps(ctx));
 	return { sent: chosen.length };
 }
 
-export async function listFollowUps(source: RecordSource): Promise<FollowUp[]> {
+export async function listFollowUps(source: RecordSource): Promise<ListedFollowUp[]> {
 	const rows = await source.db.select().from(followUps).orderBy(desc(followUps.createdAt));
-	return rows.map(({ sentAt: _s, ...f }) => f);
+	return rows.map((f) => ({ ...f, sentAt: f.sentAt ?? null }));
 }
