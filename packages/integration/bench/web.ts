@@ -34,6 +34,16 @@ function initialJsGzip(dir: string): { js: number; css: number } {
 	return { js, css };
 }
 
+/**
+ * tsx compiles this file with esbuild's keepNames: functions passed to page.evaluate call a
+ * `__name` helper that only exists in Node. Pages get a no-op one (now and after navigations).
+ */
+async function allowEvaluate(page: Page): Promise<void> {
+	const shim = "globalThis.__name = globalThis.__name || ((f) => f);";
+	await page.addInitScript({ content: shim });
+	await page.evaluate(shim);
+}
+
 /** Scrolls `selector` for ~2 s, one step per frame; returns the frame intervals. */
 async function scrollFrames(page: Page, selector: string): Promise<number[]> {
 	return page.evaluate(async (sel) => {
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
 
 		// Sign-in → workbench painted (the sidebar shows the organization's repositories).
 		const page = await (await newContext(browser)).newPage();
+		await allowEvaluate(page);
 		await page.goto(`${backend.url}/signin?next=/acme`);
 		await page.getByRole("button", { name: "Sign in with GitHub" }).click();
 		const link = page.getByRole("link", { name: "Sign in as octocat" });
@@ -119,6 +130,7 @@ async function main(): Promise<void> {
 			return s && s.status === "idle" ? s : undefined;
 		}, 120_000);
 		const second = await (await newContext(browser)).newPage();
+		await allowEvaluate(second);
 		await signInAs(second, backend.url, "hubot", `/acme/tasks/${live.id}`);
 		await page.goto(`${backend.url}/acme/tasks/${live.id}?session=${liveSession.id}`);
 		for (const p of [page, second]) {
