@@ -8,7 +8,7 @@ import { deriveInternalCredential } from "@foundry/backend/auth/credentials";
 import type { FoundryClient } from "@foundry/client";
 import { QUEUE, type Session, type TranscriptEvent } from "@foundry/shared";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { rawClient, type RawClient } from "./access-matrix.ts";
+import { type RawClient, rawClient } from "./access-matrix.ts";
 import { fileAt, octokitAs } from "./github-world.ts";
 import { eventually, runCli, spawnCli, startBackend, type TestBackend } from "./harness.ts";
 
@@ -66,7 +66,7 @@ async function transcript(taskId: string, sessionId: string): Promise<Transcript
 }
 
 /** Sends a message and waits until that turn ended (a new turn_end in the transcript, session not running). */
-async function turn(taskId: string, sessionId: string, text: string): Promise<TranscriptEvent[]> {
+async function turn(taskId: string, sessionId: string, text: string, timeoutMs = 10_000): Promise<TranscriptEvent[]> {
 	const ends = (events: TranscriptEvent[]) => events.filter((e) => e.kind === "turn_end" || e.kind === "error").length;
 	const before = ends(await transcript(taskId, sessionId));
 	await client.sessions.send(taskId, sessionId, text);
@@ -74,7 +74,7 @@ async function turn(taskId: string, sessionId: string, text: string): Promise<Tr
 		const events = await transcript(taskId, sessionId);
 		const s = (await client.sessions.list(taskId)).find((x) => x.id === sessionId);
 		return ends(events) > before && s?.status !== "running" ? events : undefined;
-	});
+	}, timeoutMs);
 }
 
 /** A task without a first session, then a session on it (ready). */
@@ -253,6 +253,37 @@ describe("turns", () => {
 		expect((await turn(taskId, session.id, "ping")).some((e) => e.text === "echo: ping")).toBe(true);
 		expect((await client.sessions.list(taskId)).find((x) => x.id === session.id)?.error).toBeNull();
 		expect((await client.tasks.get(taskId)).status).toBe("idle");
+	});
+});
+
+describe("long turns", () => {
+	// Before the per-actor queue limits, a turn of ~300 tool calls sent transcript batches that the
+	// sandbox's workflow could not record in one history write: its command loop died and the
+	// session stayed "running" for ever.
+	it("a turn of 1,000 tool calls ends idle with every event stored, in transcript order", async () => {
+		const { taskId, session } = await taskWithSession("Many tools");
+		const prompt = Array.from({ length: 1_000 }, (_, i) => `tool t${i}`).join("\n");
+		// ~5 s on an idle machine; a loaded CI core is several times slower.
+		await turn(taskId, session.id, prompt, 120_000);
+		expect((await client.sessions.list(taskId)).find((x) => x.id === session.id)?.status).toBe("idle");
+		// sandbox-agent may hand over the turn's last updates after its end: they are stored as they come.
+		const events = await eventually(async () => {
+			const all = await transcript(taskId, session.id);
+			return all.filter((e) => e.kind === "tool_update").length >= 1_000 ? all : undefined;
+		}, 30_000);
+		expect(events.filter((e) => e.kind === "tool_call")).toHaveLength(1_000);
+		expect(events.filter((e) => e.kind === "tool_update")).toHaveLength(1_000);
+		expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i + 1));
+	});
+
+	it("an event larger than a transcript message is kept with its long texts cut, and the turn goes on", async () => {
+		const { taskId, session } = await taskWithSession("Huge tool");
+		const name = `big${"x".repeat(30_000)}`;
+		const events = await turn(taskId, session.id, `tool ${name}\nsay after`);
+		const call = events.find((e) => e.kind === "tool_call");
+		expect(JSON.stringify(call?.data)).toContain("more characters not kept");
+		expect(JSON.stringify(call?.data).length).toBeLessThan(20_000);
+		expect(events.some((e) => e.text.includes("after"))).toBe(true);
 	});
 });
 
@@ -478,6 +509,9 @@ describe("bad input", () => {
 	it("is refused with a typed error and nothing is half-written", async () => {
 		const { taskId, session } = await taskWithSession("Bad input");
 		expect(await codeOf(client.sessions.send(taskId, session.id, "   "))).toBe("INVALID_INPUT");
+		// Under 32,000 characters but over 40 KiB of UTF-8 (a queue message must hold it).
+		expect(await codeOf(client.sessions.send(taskId, session.id, "漢".repeat(20_000)))).toBe("INVALID_INPUT");
+		expect(await codeOf(client.tasks.create({ repo: repoId, prompt: "漢".repeat(20_000) }))).toBe("INVALID_INPUT");
 		expect(await codeOf(client.sessions.send(taskId, "s_0000000000", "hi"))).toBe("NOT_FOUND");
 		expect(await codeOf(client.sessions.send(taskId, "nope", "hi"))).toBe("INVALID_INPUT");
 		expect(await codeOf(client.sessions.create(taskId, { agent: "" }))).toBe("INVALID_INPUT");

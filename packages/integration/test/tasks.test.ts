@@ -83,10 +83,14 @@ describe("tasks", () => {
 		expect((await client.tasks.list({ includeArchived: true })).length).toBe(count);
 	});
 
-	it("accepts a prompt at the limit even in multi-byte characters", async () => {
-		const prompt = "€".repeat(32_000); // 32,000 characters, 96,000 bytes of UTF-8
+	it("accepts a prompt at the limit in multi-byte characters; over 40 KiB of UTF-8 it is refused", async () => {
+		// Prompts travel in queue messages whose batches must fit one history write (ADR 0009).
+		const prompt = "€".repeat(13_653); // 40,959 bytes of UTF-8
 		const task = await client.tasks.create({ startSession: false, repo: repoId, prompt, title: "Big prompt" });
 		expect((await client.tasks.get(task.id)).prompt).toBe(prompt);
+		const err = await client.tasks.create({ startSession: false, repo: repoId, prompt: "€".repeat(32_000) }).catch((e: unknown) => e);
+		expect((err as { code?: string }).code).toBe("INVALID_INPUT");
+		expect(String((err as Error).message)).toContain("40 KiB");
 	});
 
 	it("two tasks with the same prompt get different branches", async () => {

@@ -5,6 +5,7 @@ import { type ConnParams, FoundryError, githubDataKey, orgIdSchema, QUEUE } from
 import { verify } from "@octokit/webhooks-methods";
 import type { Context } from "hono";
 import type { Logger } from "pino";
+import { jsonBytes, QUEUE_LIMITS, truncateStrings } from "../actors/shared/queue-limits.ts";
 import type { AppEnv } from "./app.ts";
 
 interface WebhookClient {
@@ -53,9 +54,32 @@ export function githubWebhookRoute(deps: WebhookDeps) {
 			deps.log.info({ delivery, event }, "webhook ignored: no organization in the payload");
 			return c.json({ accepted: false, reason: "no organization" }, 202);
 		}
+		const fitted = fitWebhookPayload(payload);
+		if (!fitted) {
+			deps.log.warn({ delivery, event, bytes: raw.length }, "webhook refused: too large even cut down");
+			throw new FoundryError("INVALID_INPUT", "webhook payload is too large to process, even without the parts Foundry does not use");
+		}
 		await deps.client()
 			.githubData.getOrCreate(githubDataKey(orgId), { params: deps.params })
-			.send(QUEUE.githubData.webhook, { deliveryId: delivery, event, payload });
+			.send(QUEUE.githubData.webhook, { deliveryId: delivery, event, payload: fitted });
 		return c.json({ accepted: true }, 202);
 	};
+}
+
+/** The parts of a delivery Foundry reads (commit lists, changed-repository lists and the like stay behind). */
+const KEPT = ["action", "organization", "installation", "repository", "sender", "pull_request", "review", "comment", "issue", "membership", "member", "ref", "after", "deleted", "forced", "pusher"];
+/** Room for the envelope under the github-data actor's message limit. */
+const PAYLOAD_MAX_BYTES = QUEUE_LIMITS.githubData.maxMessageBytes - 4 * 1024;
+
+/**
+ * A delivery cut to fit one queue message: the kept parts, texts (PR and comment bodies, up to
+ * 65,536 characters on GitHub) at most 8,000 characters, then 1,000; null when even that is too big.
+ */
+export function fitWebhookPayload(payload: Payload): Payload | null {
+	const kept = Object.fromEntries(KEPT.filter((k) => k in payload).map((k) => [k, payload[k]]));
+	for (const maxChars of [8_000, 1_000]) {
+		const cut = truncateStrings(kept, maxChars);
+		if (jsonBytes(cut) <= PAYLOAD_MAX_BYTES) return cut;
+	}
+	return null;
 }

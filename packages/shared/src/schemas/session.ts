@@ -1,7 +1,7 @@
 // Agent sessions, transcripts, sandboxes and git actions on a task (step 5).
 import { z } from "zod";
 import type { ErrorCode } from "../errors.ts";
-import { LIMITS } from "../limits.ts";
+import { LIMITS, utf8Bytes } from "../limits.ts";
 import { repoPathSchema } from "./repo-path.ts";
 
 /**
@@ -53,6 +53,7 @@ export const sendMessageInputSchema = z
 		text: z
 			.string()
 			.max(MESSAGE_MAX, `message is longer than ${MESSAGE_MAX} characters`)
+			.refine((t) => utf8Bytes(t) <= LIMITS.PROMPT_MAX_BYTES, `message is larger than ${LIMITS.PROMPT_MAX_BYTES / 1024} KiB in UTF-8`)
 			.refine((t) => t.trim().length > 0, "message must not be empty"),
 	})
 	.strict();

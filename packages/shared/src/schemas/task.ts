@@ -1,6 +1,6 @@
 // Task contracts: the record held by the task actor and the summary projected into the organization.
 import { z } from "zod";
-import { LIMITS } from "../limits.ts";
+import { LIMITS, utf8Bytes } from "../limits.ts";
 import { actorRefSchema, requestIdSchema } from "./common.ts";
 
 export const TASK_STATUSES = ["idle", "running", "needs_input", "error", "archived"] as const;
@@ -13,6 +13,7 @@ export const createTaskInputSchema = z.object({
 	prompt: z
 		.string()
 		.max(LIMITS.PROMPT_MAX, `prompt is longer than ${LIMITS.PROMPT_MAX} characters`)
+		.refine((p) => utf8Bytes(p) <= LIMITS.PROMPT_MAX_BYTES, `prompt is larger than ${LIMITS.PROMPT_MAX_BYTES / 1024} KiB in UTF-8`)
 		.refine((p) => p.trim().length > 0, "prompt must not be empty"),
 	title: z
 		.string()

@@ -1,6 +1,7 @@
 // User contracts: profile, organizations, API tokens and per-user multiplayer state.
 import { z } from "zod";
 import { type Role, roleSchema } from "../auth.ts";
+import { LIMITS, utf8Bytes } from "../limits.ts";
 import { orgIdSchema, taskIdSchema } from "./common.ts";
 
 export const INSTALLATION_STATUSES = ["connected", "install_required"] as const;
@@ -68,7 +69,7 @@ export interface CreatedApiToken extends ApiTokenInfo {
 const sessionIdSchema = z.string().trim().min(1).max(100);
 export const taskRefInputSchema = z.object({ orgId: orgIdSchema, taskId: taskIdSchema }).strict();
 export const setDraftInputSchema = z
-	.object({ orgId: orgIdSchema, taskId: taskIdSchema, sessionId: sessionIdSchema, text: z.string().max(32_000) })
+	.object({ orgId: orgIdSchema, taskId: taskIdSchema, sessionId: sessionIdSchema, text: z.string().max(LIMITS.PROMPT_MAX).refine((t) => utf8Bytes(t) <= LIMITS.PROMPT_MAX_BYTES, `draft is larger than ${LIMITS.PROMPT_MAX_BYTES / 1024} KiB in UTF-8`) })
 	.strict();
 export const setActiveSessionInputSchema = z
 	.object({ orgId: orgIdSchema, taskId: taskIdSchema, sessionId: sessionIdSchema.nullable() })

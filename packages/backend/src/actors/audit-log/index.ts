@@ -6,6 +6,7 @@ import { withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { peers, reportRuntimeIssue } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
 import { appendEvents } from "./commands/append.ts";
 import { auditLogDatabase } from "./database.ts";
 import { listEvents } from "./reads.ts";
@@ -17,9 +18,10 @@ export function auditLogActor(deps: ActorDeps) {
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.auditLog),
 		// One message carries a whole batch of events.
-		options: { maxQueueMessageSize: 1024 * 1024 },
+		options: { maxQueueMessageSize: QUEUE_LIMITS.auditLog.maxMessageBytes},
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.auditLog.batchSize,
 				handlers: { [QUEUE.auditLog.append]: (s, body) => appendEvents(s.db, body) },
 				flushAudit: (s, events) => appendEvents(s.db, { events }).then(() => undefined),
 				log: (s) => log.child({ key: s.key }),

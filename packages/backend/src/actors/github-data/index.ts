@@ -10,6 +10,7 @@ import { withAccess } from "../shared/access.ts";
 import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
 import { createPullRequest, mergePullRequest } from "./commands/pulls.ts";
 import { startSync, syncMembers, syncPulls } from "./commands/sync.ts";
 import { handleWebhook } from "./commands/webhook.ts";
@@ -41,10 +42,11 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		queues: declareQueues(QUEUE.githubData),
 		// Webhook payloads (a pull_request event is ~20–30 KB) travel as one message.
 		// A burst of webhooks must never be refused: the queue holds far more than GitHub sends at once.
-		options: { maxQueueMessageSize: 2 * 1024 * 1024, maxQueueSize: 100_000 },
+		options: { maxQueueMessageSize: QUEUE_LIMITS.githubData.maxMessageBytes, maxQueueSize: 100_000 },
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.githubData.batchSize,
 				handlers: {
 					[QUEUE.githubData.webhook]: (s, body, o) => handleWebhook(context(s), body, o),
 					[QUEUE.githubData.sync]: (s, body) => startSync(context(s), body),

@@ -8,6 +8,7 @@ import {
 	clearRuntimeIssuesInputSchema,
 	createTaskInputSchema,
 	EVENT,
+	LIMITS,
 	listRuntimeIssuesInputSchema,
 	listTasksInputSchema,
 	type OrganizationMember,
@@ -17,7 +18,6 @@ import {
 	type PruneResult,
 	parseInput,
 	pruneInputSchema,
-	LIMITS,
 	QUEUE,
 	type Repo,
 	type RuntimeIssue,
@@ -38,18 +38,19 @@ import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.t
 import { dispatch } from "../shared/dispatch.ts";
 import { deliverPeerMessage, Outbox } from "../shared/outbox.ts";
 import { peers, sendAuditBatch, tellUsers } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
+import type { BillingEnv } from "./billing.ts";
+import { type BillingDeps, billingActions } from "./billing-actions.ts";
 import { addRepo } from "./commands/add-repo.ts";
 import { applyTaskSummary } from "./commands/apply-task-summary.ts";
+import { applyStripeEvent, applySubscription, setSpendCap, setStripeCustomer } from "./commands/billing.ts";
 import { applyBranchPush } from "./commands/branch-push.ts";
 import { createTask } from "./commands/create-task.ts";
 import { applyReviewDecision, recordFollowUp } from "./commands/follow-ups.ts";
 import { applyGithubRepos, applyGithubStatus } from "./commands/github-repos.ts";
 import { reconcileMembers, removeMember, syncMember } from "./commands/members.ts";
-import { pruneTasks } from "./commands/prune.ts";
-import { applyStripeEvent, applySubscription, setSpendCap, setStripeCustomer } from "./commands/billing.ts";
 import { admitTurn, checkTurns, enforceCap, markUsageReported, recordUsage } from "./commands/metering.ts";
-import { billingActions, type BillingDeps } from "./billing-actions.ts";
-import type { BillingEnv } from "./billing.ts";
+import { pruneTasks } from "./commands/prune.ts";
 import { applyPullRequests, claimTask } from "./commands/pull-requests.ts";
 import { readRepoCredential, setRepoCredential } from "./commands/repo-credential.ts";
 import { clearRuntimeIssues, recordRuntimeIssue } from "./commands/runtime-issues.ts";
@@ -99,9 +100,10 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 			void c.queue.send(QUEUE.organization.checkTurns, { all: true }).catch((err: unknown) => log.error({ err, key: c.key }, "open turns could not be checked on wake"));
 		},
 		// createTask bodies carry the prompt (≤ 32,000 characters, up to 4 bytes each in UTF-8).
-		options: { maxQueueMessageSize: 256 * 1024, maxQueueSize: 100_000 },
+		options: { maxQueueMessageSize: QUEUE_LIMITS.organization.maxMessageBytes, maxQueueSize: 100_000 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.organization.batchSize,
 				handlers: {
 					[QUEUE.organization.addRepo]: (s, body, o) => addRepo(commandContext(s, env, o), body),
 					[QUEUE.organization.setRepoCredential]: (s, body, o) => setRepoCredential(commandContext(s, env, o), body),

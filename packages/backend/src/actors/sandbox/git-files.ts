@@ -3,6 +3,7 @@
 // resolution in the sandbox (symlinks included) must stay inside the repository.
 import type { ChangeFile, ChangesSummary, RepoPath } from "@foundry/shared";
 import { FoundryError } from "@foundry/shared";
+import { chunkByBytes } from "../shared/queue-limits.ts";
 import { git, type RepoSpec, repoDir } from "./git.ts";
 import type { SandboxRuntime } from "./runtime.ts";
 
@@ -24,11 +25,16 @@ export async function changesSummary(rt: SandboxRuntime, root: string, repo: Rep
 		const held = files.get(p);
 		files.set(p, { path: p, status: code === "??" ? "untracked" : code, added: held?.added ?? null, removed: held?.removed ?? null });
 	}
-	return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)), ahead, computedAt: Date.now() };
+	const sorted = [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
+	// The summary travels to the task in one message with the diffs (see QUEUE_LIMITS.task).
+	return { files: chunkByBytes(sorted, SUMMARY_MAX_BYTES)[0] ?? [], ahead, computedAt: Date.now() };
 }
 
-const DIFF_MAX = 64 * 1024;
-const DIFFS_TOTAL_MAX = 512 * 1024;
+/** Files listed in a summary (thousands of changed files list their first ~150–300 paths). */
+const SUMMARY_MAX_BYTES = 32 * 1024;
+/** One file's diff, in characters (up to 3 bytes each), and all diffs, in bytes. */
+const DIFF_MAX = 16_000;
+const DIFFS_TOTAL_MAX = 96 * 1024;
 
 /**
  * Per-file diff against the default branch (working tree included), each capped. The paths come from
@@ -48,7 +54,7 @@ export async function fileDiffs(rt: SandboxRuntime, root: string, repo: RepoSpec
 		const args = tracked.exitCode === 0 ? ["diff", `origin/${repo.defaultBranch}`, "--", path] : ["diff", "--no-index", "--", "/dev/null", path];
 		const res = await rt.run("git", ["--literal-pathspecs", ...args], { cwd: dir });
 		const diff = res.stdout.length > DIFF_MAX ? `${res.stdout.slice(0, DIFF_MAX)}\n… diff truncated` : res.stdout;
-		total += diff.length;
+		total += Buffer.byteLength(diff, "utf8");
 		out.push({ path, diff });
 	}
 	return out;

@@ -23,17 +23,18 @@ import { runCommandLoop } from "../shared/command-loop.ts";
 import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { deliverPeerMessage, type Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
 import { gitOp } from "./commands/git-ops.ts";
 import { pauseIfIdle, release } from "./commands/provision.ts";
 import { recover } from "./commands/recover.ts";
-import { RESTART_REASON } from "./recovery.ts";
-import { checkTurn } from "./turns.ts";
 import { cancel, closeSession, openSession, prompt, recordEvents, respondPermission, turnEnded } from "./commands/sessions.ts";
 import { readSandbox, type SandboxCommandContext, toSandboxInfo } from "./context.ts";
 import { type SandboxDb, sandboxDatabase } from "./database.ts";
 import { readSdkEvents, readTranscript } from "./reads.ts";
+import { RESTART_REASON } from "./recovery.ts";
 import { SandboxRuntime } from "./runtime.ts";
 import { sessions } from "./schema.ts";
+import { checkTurn } from "./turns.ts";
 
 const ORPHAN_REASON = "the process running it stopped (a backend restart or crash)";
 
@@ -145,9 +146,10 @@ export function sandboxActor(deps: SandboxDeps) {
 		},
 		queues: declareQueues(QUEUE.sandbox),
 		// Transcript batches are up to ~256 KB; a turn must outlive short idle periods between messages.
-		options: { maxQueueMessageSize: 1024 * 1024, maxQueueSize: 10_000, sleepTimeout: 10 * 60_000 },
+		options: { maxQueueMessageSize: QUEUE_LIMITS.sandbox.maxMessageBytes, maxQueueSize: 10_000, sleepTimeout: 10 * 60_000 },
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.sandbox.batchSize,
 				handlers: {
 					[QUEUE.sandbox.openSession]: (s, body, o) => openSession(context(s, o), body),
 					[QUEUE.sandbox.prompt]: (s, body, o) => prompt(context(s, o), body),

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { SandboxAgent, Session, SessionEvent, SessionPersistDriver, SessionRecord } from "sandbox-agent";
 import { type SandboxHandle, type SandboxProvider, sandboxError, withTimeout } from "../../adapters/sandbox-agent.ts";
 import { deliver } from "../shared/command-loop.ts";
+import { chunkTarget, jsonBytes, QUEUE_LIMITS, truncateStrings } from "../shared/queue-limits.ts";
 
 export interface ObservedEvent {
 	sessionId: string;
@@ -47,7 +48,10 @@ export interface RuntimeHost {
 }
 
 const FLUSH_MS = 50;
-const MAX_BATCH_BYTES = 256 * 1024;
+/** recordEvents bodies stay under half the sandbox's message limit (see queue-limits.ts)... */
+const MAX_BATCH_BYTES = chunkTarget(QUEUE_LIMITS.sandbox);
+/** ...and one event under half of that: a larger one (a tool's huge output) keeps its strings' beginnings. */
+const EVENT_MAX_BYTES = MAX_BATCH_BYTES / 2;
 const LIVENESS_MS = 3_000;
 /** Own-queue sends retry briefly: if the actor is going away, recovery on its next wake takes over. */
 const OWN_QUEUE_BUDGET_MS = 5_000;
@@ -208,7 +212,7 @@ export class SandboxRuntime {
 	}
 
 	#observe(event: ObservedEvent): void {
-		this.#buffer.push(event);
+		this.#buffer.push({ ...event, payload: fitEvent(event.payload) });
 		this.#timer ??= setTimeout(() => {
 			this.#timer = null;
 			void this.flush();
@@ -281,4 +285,17 @@ export class SandboxRuntime {
 			},
 		};
 	}
+}
+
+/** A payload that fits one transcript message: long strings cut, then shorter, then a placeholder. */
+export function fitEvent(payload: unknown): unknown {
+	let fitted = payload;
+	for (const maxChars of [4_000, 500]) {
+		if (jsonBytes(fitted) <= EVENT_MAX_BYTES) return fitted;
+		fitted = truncateStrings(payload, maxChars);
+	}
+	if (jsonBytes(fitted) <= EVENT_MAX_BYTES) return fitted;
+	// Its envelope (ids, index, sender, time) stays: the SDK re-reads stored events by index.
+	const scalars = Object.entries(payload && typeof payload === "object" ? payload : {}).filter(([, v]) => v === null || typeof v !== "object");
+	return { ...truncateStrings(Object.fromEntries(scalars), 500), omitted: "event too large to keep", bytes: jsonBytes(payload) };
 }

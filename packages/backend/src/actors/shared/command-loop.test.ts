@@ -71,6 +71,7 @@ describe("runCommandLoop", () => {
 		const failures: string[] = [];
 		const flushed: unknown[][] = [];
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				ok: async (_s, body, outbox) => {
 					order.push("ok");
@@ -108,6 +109,7 @@ describe("runCommandLoop", () => {
 	it("records a runtime issue when audit delivery fails, and skips the flush when nothing was audited", async () => {
 		const failures: string[] = [];
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				audited: async (_s, _b, outbox) => outbox.audit({ kind: "repo.added", actor: "a", repoId: null, taskId: null, payload: {} }),
 				quiet: async () => 1,
@@ -129,6 +131,7 @@ describe("runCommandLoop", () => {
 		let attempts = 0;
 		const batch = [message("create")];
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				create: async (_s, _b, outbox) => {
 					outbox.tell({ actor: "sandbox", key: ["acme", "t1"], queue: "sandbox.openSession", body: { id: "s1" }, onUndelivered: { queue: "task.sessionUndelivered", body: { sessionId: "s1" } } });
@@ -166,6 +169,7 @@ describe("runCommandLoop", () => {
 		const trace: string[] = [];
 		const { wait: slow, release: releaseSlow } = gate();
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				join: async (_s, _b, outbox) => {
 					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.syncMember", body: { n: 1 } });
@@ -192,6 +196,7 @@ describe("runCommandLoop", () => {
 		const trace: string[] = [];
 		const { wait: slow, release: releaseSlow } = gate();
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				join: async (_s, _b, outbox) => {
 					outbox.tell({ actor: "organization", key: ["hubot"], queue: "organization.syncMember", body: { n: 1 } });
@@ -224,6 +229,7 @@ describe("runCommandLoop", () => {
 		const delivered: string[] = [];
 		const issues: string[] = [];
 		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
 			handlers: {
 				change: async (_s, _b, outbox) => {
 					outbox.audit({ kind: "task.renamed", actor: "u1", repoId: null, taskId: "t1", payload: {} });
@@ -243,5 +249,27 @@ describe("runCommandLoop", () => {
 		expect(calls).toBe(3);
 		expect(delivered).toEqual(["task.renamed"]);
 		expect(issues).toEqual([]);
+	});
+
+	it("records a batch whose output outgrows one history write in further steps, every message answered in order", async () => {
+		const ran: number[] = [];
+		const spec: CommandLoopSpec<object> = {
+			batchSize: 32,
+			// Each result is ~100 KB: one step's recorded output may hold about two.
+			handlers: {
+				big: async (_s, body) => {
+					ran.push((body as { i: number }).i);
+					return "x".repeat(100_000);
+				},
+			},
+			log: () => pino({ level: "silent" }),
+			onSystemFailure: async () => undefined,
+			flushAudit: async () => undefined,
+		};
+		const batch = [0, 1, 2, 3, 4].map((i) => message("big", { i }));
+		const { steps } = await runOnce(batch, spec);
+		expect(ran).toEqual([0, 1, 2, 3, 4]);
+		expect(steps).toEqual(["run-commands", "run-commands-1", "run-commands-2"]);
+		expect(batch.every((m) => (m.completed as { ok: boolean }).ok)).toBe(true);
 	});
 });

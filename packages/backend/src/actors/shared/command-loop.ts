@@ -1,19 +1,21 @@
 // The one workflow command loop every actor uses: queue → handler table → one step → typed results.
-// Messages are taken in batches (up to BATCH_SIZE) and run in order inside one step. Callers get
+// Messages are taken in batches (up to the actor's batchSize, see queue-limits.ts) and run in order inside one step. Callers get
 // their results as soon as that step is done; the audit events the batch produced are then sent to
 // the audit log in a second step (its input is the first step's persisted output, so a crash in
 // between replays the delivery, and the audit log de-duplicates by event id). Handlers never throw
 // out of a step: failures become typed results, and system failures (INTERNAL / UPSTREAM_FAILED)
 // are reported through `onSystemFailure` (a runtime issue).
+
+import { randomUUID } from "node:crypto";
 import type { AuditAppend, ErrorPayload } from "@foundry/shared";
 import type { Logger } from "pino";
 import type { EventSchemaConfig, QueueSchemaConfig } from "rivetkit";
 import type { AnyDatabaseProvider } from "rivetkit/db";
-import { randomUUID } from "node:crypto";
 import type { WorkflowContext, WorkflowStepContext } from "rivetkit/workflow";
 import { Loop } from "rivetkit/workflow";
 import { type CommandResult, toErrorPayload } from "./errors.ts";
 import { type OrgMessage, Outbox, type PeerMessage, type UserMessage } from "./outbox.ts";
+import { jsonBytes } from "./queue-limits.ts";
 
 export type CommandHandler<TStep> = (step: TStep, body: unknown, outbox: Outbox) => Promise<unknown>;
 
@@ -33,6 +35,8 @@ export interface CommandLoopSpec<TStep> {
 	deliveryBudgetMs?: number;
 	/** Runs this actor's own command for a message that could not be delivered (records it on the entity). */
 	undelivered?: (step: TStep, command: { queue: string; body: unknown }, error: ErrorPayload) => Promise<void>;
+	/** Messages per batch: the actor's QUEUE_LIMITS (its largest message × this fits the history budget). */
+	batchSize: number;
 }
 
 interface QueueMessage {
@@ -42,7 +46,6 @@ interface QueueMessage {
 	complete(response: unknown): Promise<void>;
 }
 
-export const BATCH_SIZE = 32;
 const SYSTEM_CODES = new Set(["INTERNAL", "UPSTREAM_FAILED"]);
 
 export async function runCommandLoop<
@@ -60,36 +63,70 @@ export async function runCommandLoop<
 ): Promise<void> {
 	const names = Object.keys(spec.handlers);
 	const inFlight: InFlight = new Map();
+	try {
+		await commandLoop(ctx, spec, names, inFlight);
+	} catch (err) {
+		// RivetKit logs only "An internal error occurred"; the engine's reason is in the metadata.
+		if (!ctx.abortSignal.aborted && !SUSPENSIONS.has((err as Error)?.name)) ctx.log.error({ msg: "command loop failed; this actor runs no command until it restarts", error: String(err), cause: causeOf(err) });
+		throw err;
+	}
+}
+
+/** How the workflow engine suspends a run (waiting for messages, sleeping, evicted): not failures. */
+const SUSPENSIONS = new Set(["MessageWaitError", "SleepError", "EvictedError", "RollbackStopError"]);
+
+function causeOf(err: unknown): unknown {
+	return err && typeof err === "object" && "metadata" in err ? (err as { metadata: unknown }).metadata : undefined;
+}
+
+async function commandLoop<S, CP, CS, V, I, DB extends AnyDatabaseProvider, E extends EventSchemaConfig, Q extends QueueSchemaConfig>(
+	ctx: WorkflowContext<S, CP, CS, V, I, DB, E, Q>,
+	spec: CommandLoopSpec<WorkflowStepContext<S, CP, CS, V, I, DB, E, Q>>,
+	names: string[],
+	inFlight: InFlight,
+): Promise<void> {
 	await ctx.loop({
 		name: "commands",
 		state: { pending: [] } as LoopState,
 		run: async (loop, state) => {
 			// Older histories carry no loop state.
-			const pending = state?.pending ?? [];
+			let pending = state?.pending ?? [];
+			// Backpressure: while a slow receiver holds this much undelivered, take no new commands.
+			if (jsonBytes(pending) > PENDING_BUDGET) return Loop.continue({ pending: await tellPending(loop, spec, pending, [], inFlight) });
 			// While peer messages wait for a slow receiver, wake up to retry them even with no command.
 			const batch = (await loop.queue.nextBatch("next-commands", {
 				names,
-				count: BATCH_SIZE,
+				count: spec.batchSize,
 				completable: true,
 				...(pending.length > 0 ? { timeout: PENDING_RETRY_MS } : {}),
 			})) as unknown as QueueMessage[];
 			if (batch.length === 0) return Loop.continue({ pending: await tellPending(loop, spec, pending, [], inFlight) });
-			// RivetKit types completions per declared queue; ours are all CommandResult, so view them plainly.
-			// A step past its timeout fails the workflow (RivetKit's default: 30 s, critical).
-			const { results, events, userMessages, orgMessages, peerMessages } = await loop.step({
-				name: "run-commands",
-				timeout: RUN_STEP_TIMEOUT_MS,
-				run: (step) => runBatch(spec, step, batch),
-			});
-			for (const [i, msg] of batch.entries()) await msg.complete(results[i]);
-			const left = await tellPending(loop, spec, pending, peerMessages ?? [], inFlight);
-			if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
-				await loop.step({ name: "flush-audit", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []) });
+			// A step's output is recorded in one history write too: a batch whose results and outbox
+			// outgrow OUTPUT_BUDGET goes on in a further step ("run-commands-1", …).
+			for (let from = 0, part = 0; from < batch.length; part++) {
+				const suffix = part === 0 ? "" : `-${part}`;
+				// RivetKit types completions per declared queue; ours are all CommandResult, so view them plainly.
+				// A step past its timeout fails the workflow (RivetKit's default: 30 s, critical).
+				const { results, events, userMessages, orgMessages, peerMessages } = await loop.step({
+					name: `run-commands${suffix}`,
+					timeout: RUN_STEP_TIMEOUT_MS,
+					run: (step) => runBatch(spec, step, batch.slice(from)),
+				});
+				for (const [i, result] of results.entries()) await batch[from + i]?.complete(result);
+				from += Math.max(1, results.length);
+				pending = await tellPending(loop, spec, pending, peerMessages ?? [], inFlight, suffix);
+				if (events.length > 0 || (userMessages?.length ?? 0) > 0 || (orgMessages?.length ?? 0) > 0) {
+					await loop.step({ name: `flush-audit${suffix}`, timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => flushOutbox(spec, step, events, userMessages ?? [], orgMessages ?? []) });
+				}
 			}
-			return Loop.continue({ pending: left });
+			return Loop.continue({ pending });
 		},
 	});
 }
+
+/** Output one run-commands step may record (results and outbox), and undelivered messages held. */
+const OUTPUT_BUDGET = 192 * 1024;
+const PENDING_BUDGET = 128 * 1024;
 
 /** Runs the tell-peers step when there is anything to tell; returns what still waits. */
 async function tellPending<TStep>(
@@ -98,9 +135,10 @@ async function tellPending<TStep>(
 	pending: PendingTell[],
 	fresh: PendingTell[],
 	inFlight: InFlight,
+	suffix = "",
 ): Promise<PendingTell[]> {
 	if (pending.length === 0 && fresh.length === 0) return [];
-	return loop.step({ name: "tell-peers", timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => tellPeers(spec, step, [...pending, ...fresh], inFlight) });
+	return loop.step({ name: `tell-peers${suffix}`, timeout: DELIVERY_STEP_TIMEOUT_MS, run: (step) => tellPeers(spec, step, [...pending, ...fresh], inFlight) });
 }
 
 /** A peer message waiting for delivery; `tellId` tells two equal messages apart. */
@@ -125,7 +163,11 @@ async function runBatch<TStep>(
 	const outbox = new Outbox();
 	const log = spec.log(step);
 	const results: Array<CommandResult<unknown>> = [];
-	for (const msg of batch) results.push(await runOne(spec, step, msg, outbox, log));
+	for (const msg of batch) {
+		results.push(await runOne(spec, step, msg, outbox, log));
+		// The rest run in the next step (see OUTPUT_BUDGET); one command alone always runs.
+		if (jsonBytes(results) + outbox.bytes() > OUTPUT_BUDGET) break;
+	}
 	return {
 		results,
 		events: outbox.drain(),

@@ -1,8 +1,10 @@
 // Audit events (and messages to users) produced while a batch of commands runs. The command loop sends them to the
 // audit-log actor in one message after the batch, instead of one cross-actor hop per command.
+
 import type { AuditAppend } from "@foundry/shared";
 import { newEventId } from "../../domain/ids.ts";
 import type { PeerClient } from "./peers.ts";
+import { jsonBytes } from "./queue-limits.ts";
 
 export type AuditDraft = Omit<AuditAppend, "id" | "at">;
 
@@ -85,6 +87,11 @@ export class Outbox {
 
 	drain(): AuditAppend[] {
 		return this.#events.splice(0, this.#events.length);
+	}
+
+	/** JSON size of everything waiting to leave (it becomes part of the step's recorded output). */
+	bytes(): number {
+		return jsonBytes([this.#events, this.#peerMessages, this.#userMessages, this.#orgMessages]);
 	}
 }
 

@@ -1,4 +1,5 @@
 // Actor-to-actor messages. Every cross-actor write is a queue send into the receiver's workflow.
+
 import {
 	type ApplyMembershipInput,
 	type AuditAppend,
@@ -14,8 +15,8 @@ import {
 	type TaskSummary,
 	userKey,
 } from "@foundry/shared";
-
 import type { UserMessage } from "./outbox.ts";
+import { chunkByBytes, chunkTarget, QUEUE_LIMITS, truncateStrings } from "./queue-limits.ts";
 import { retrying } from "./route-retry.ts";
 
 type SendResult = { status: "completed"; response?: unknown } | { status: "timedOut" };
@@ -98,13 +99,11 @@ const SEND_MARGIN_MS = 2_000;
 
 /** Delivers a batch of audit events (one queue message; replays are de-duplicated by event id). */
 export async function sendAuditBatch(client: PeerClient, orgId: string, events: AuditAppend[]): Promise<void> {
-	// Chunked: a full GitHub sync can audit thousands of tasks in one batch (messages are ≤ 1 MiB).
+	if (events.length === 0) return;
+	// Chunked under the audit log's message limit: a full GitHub sync audits thousands of tasks at once.
 	const log = client.auditLog.getOrCreate(auditLogKey(orgId));
-	for (let i = 0; i < events.length; i += AUDIT_CHUNK) {
-		await log.send(QUEUE.auditLog.append, { events: events.slice(i, i + AUDIT_CHUNK) });
-	}
+	for (const chunk of chunkByBytes(events, chunkTarget(QUEUE_LIMITS.auditLog))) await log.send(QUEUE.auditLog.append, { events: chunk });
 }
-const AUDIT_CHUNK = 500;
 
 export interface RuntimeIssueReport {
 	actorName: string;
@@ -124,7 +123,7 @@ export const runtimeIssueBody = (issue: RuntimeIssueReport) => ({
 });
 
 export async function reportRuntimeIssue(client: PeerClient, orgId: string, issue: RuntimeIssueReport): Promise<void> {
-	await client.organization.getOrCreate(organizationKey(orgId)).send(QUEUE.organization.recordRuntimeIssue, runtimeIssueBody(issue));
+	await client.organization.getOrCreate(organizationKey(orgId)).send(QUEUE.organization.recordRuntimeIssue, truncateStrings(runtimeIssueBody(issue), 4_000));
 }
 
 /** Waits until the organization applied the summary, so a read after a task change sees it. */

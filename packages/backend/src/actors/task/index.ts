@@ -7,8 +7,8 @@ import {
 	createSessionInputSchema,
 	diffInputSchema,
 	EVENT,
-	type ListedFollowUp,
 	type GitOpResult,
+	type ListedFollowUp,
 	mergeInputSchema,
 	parseInput,
 	publishPrInputSchema,
@@ -18,9 +18,9 @@ import {
 	respondPermissionInputSchema,
 	revertFileInputSchema,
 	type Session,
+	sandboxKey,
 	sendFollowUpsInputSchema,
 	sendMessageInputSchema,
-	sandboxKey,
 	sessionRefInputSchema,
 	setTaskOwnerInputSchema,
 	setTaskStatusInputSchema,
@@ -38,6 +38,7 @@ import { type ActorDeps, type CommandEnv, declareQueues } from "../shared/deps.t
 import { dispatch } from "../shared/dispatch.ts";
 import { deliverPeerMessage, Outbox } from "../shared/outbox.ts";
 import { peers, reportRuntimeIssue, sendAuditBatch, tellUsers } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
 import { archiveTask, unarchiveTask } from "./commands/archive.ts";
 import { addFollowUp, listFollowUps, sendFollowUps } from "./commands/follow-ups.ts";
 import { applyChanges, applyGitResult, gitAction, killTask, lastGitResults, readChanges, readDiffs } from "./commands/git.ts";
@@ -113,11 +114,12 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 			if (c.vars.presence.remove(conn.id)) c.broadcast(EVENT.presenceUpdated, { viewers: c.vars.presence.viewers() });
 		},
 		// createTask prompts and messages are up to 32,000 characters; diffs up to ~600 KB.
-		options: { maxQueueMessageSize: 1024 * 1024 },
+		options: { maxQueueMessageSize: QUEUE_LIMITS.task.maxMessageBytes},
 		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
 		queues: declareQueues(QUEUE.task),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.task.batchSize,
 				handlers: {
 					[QUEUE.task.initialize]: (s, body, o) => initializeTask(commandContext(s, env, o), body),
 					[QUEUE.task.rename]: (s, body, o) => renameTask(commandContext(s, env, o), body),

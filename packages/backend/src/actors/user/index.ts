@@ -29,6 +29,7 @@ import { type ActorDeps, declareQueues } from "../shared/deps.ts";
 import { dispatch } from "../shared/dispatch.ts";
 import { deliverPeerMessage, type Outbox } from "../shared/outbox.ts";
 import { peers } from "../shared/peers.ts";
+import { QUEUE_LIMITS } from "../shared/queue-limits.ts";
 import { createRecord, deleteRecords, findRecords, updateRecords } from "./auth-records.ts";
 import { applyMembership, setActiveOrganization, updateProfile } from "./commands/profile.ts";
 import { githubToken, refreshOrganizations } from "./commands/refresh-organizations.ts";
@@ -72,6 +73,7 @@ export function userActor(deps: ActorDeps) {
 			deps.principals.resolve(params, () => c.client(), { userId: c.key[0] ?? "", read: () => readPrincipal(c.db) }),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
+				batchSize: QUEUE_LIMITS.user.batchSize,
 				handlers: {
 					[QUEUE.user.refreshOrganizations]: (s, _body, o) => refreshOrganizations(commandContext(s, o)),
 					[QUEUE.user.applyMembership]: (s, body, o) => applyMembership(commandContext(s, o), body),

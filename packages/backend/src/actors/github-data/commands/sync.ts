@@ -3,12 +3,14 @@
 // `syncMembers`. State (generation, progress) is in this actor's tables, so a crash resumes with
 // the next message instead of restarting or leaving half-written state. Every result is pushed
 // to the organization (which owns the index); no task actor is ever created here.
+
 import { FoundryError, githubDataKey, organizationKey, type PullRequest, parseInput, QUEUE } from "@foundry/shared";
 import { asc, eq, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import { type GithubAppApi, itemsOf, type ListPage } from "../../../adapters/github-app.ts";
-import { type GithubDataContext, type ResumeStep, readReposMemo, readStatus, setStatus, writeResume } from "../context.ts";
 import { sendAndWait } from "../../shared/peers.ts";
+import { chunkByBytes, chunkTarget, jsonBytes, QUEUE_LIMITS } from "../../shared/queue-limits.ts";
+import { type GithubDataContext, type ResumeStep, readReposMemo, readStatus, setStatus, writeResume } from "../context.ts";
 import { syncedRepos, syncState } from "../schema.ts";
 
 export const PULL_BATCH = 5;
@@ -83,7 +85,9 @@ export async function startSync(ctx: GithubDataContext, body: unknown): Promise<
 			await ctx.db.delete(syncedRepos).where(lt(syncedRepos.generation, generation));
 		}
 		await setStatus(ctx, { notModified: status.notModified + (listed.changed ? 0 : 1) });
-		await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos });
+		// In parts under the organization's message limit; the last one removes repositories not listed.
+		const parts = chunkByBytes(repos, chunkTarget(QUEUE_LIMITS.organization));
+		for (const [i, part] of parts.entries()) await org(ctx).send(QUEUE.organization.applyGithubRepos, { generation, repos: part, final: i === parts.length - 1 });
 		// Only once the organization has the list (see syncPulls: the memo makes the next listing a 304).
 		if (listed.changed) await ctx.db.update(syncState).set({ reposMemo: JSON.stringify(listed.pages) }).where(eq(syncState.id, 1));
 		await setStatus(ctx, { phase: "pull_requests", processed: 0, total: repos.length, requests: github.requests() });
@@ -117,7 +121,14 @@ export async function syncPulls(ctx: GithubDataContext, body: unknown): Promise<
 			// The organization applies the listing first, then we remember it: the memo turns the next
 			// listing into a 304 that sends nothing, so the memo is saved only once the organization
 			// has the PRs (a crash before that lists again and re-sends; the organization merges by PR).
-			await sendAndWait(org(ctx), QUEUE.organization.applyPullRequests, { repoFullName: repo.fullName, pulls: itemsOf(listed), complete: true }, ORG_APPLY_WAIT_MS);
+			// In parts under the organization's message limit; the last one sweeps by every open number.
+			const pulls = itemsOf(listed);
+			const parts = chunkByBytes(pulls, chunkTarget(QUEUE_LIMITS.organization) - jsonBytes(pulls.map((p) => p.number)));
+			for (const [i, part] of parts.entries()) {
+				const last = i === parts.length - 1;
+				const body = last ? { repoFullName: repo.fullName, pulls: part, complete: true, openNumbers: pulls.map((p) => p.number) } : { repoFullName: repo.fullName, pulls: part, complete: false };
+				await sendAndWait(org(ctx), QUEUE.organization.applyPullRequests, body, ORG_APPLY_WAIT_MS);
+			}
 			await ctx.db.update(syncedRepos).set({ pullsMemo: JSON.stringify(listed.pages) }).where(eq(syncedRepos.fullName, repo.fullName));
 		}
 		const processed = offset + batch.length;

@@ -7,14 +7,15 @@ import { newRepoId } from "../../../domain/ids.ts";
 import { parseRepoLocation } from "../../../domain/repo-url.ts";
 import { commitChange, type OrganizationCommandContext } from "../context.ts";
 import { toRepo } from "../repos.ts";
-import { applyInstallation } from "./members.ts";
 import { githubStatus, repos, taskIndex, taskSummaries } from "../schema.ts";
+import { applyInstallation } from "./members.ts";
 
-const reposSchema = z.object({ generation: z.number().int(), repos: z.array(githubRepoSchema) });
+/** A listing comes in parts (the organization's message limit); only the final one removes. */
+const reposSchema = z.object({ generation: z.number().int(), repos: z.array(githubRepoSchema), final: z.boolean().default(true) });
 
 /** Upserts the installation's repositories; repositories gone from GitHub (older generation) are removed unless tasks use them. */
 export async function applyGithubRepos(ctx: OrganizationCommandContext, body: unknown): Promise<{ upserted: number; removed: number }> {
-	const { generation, repos: incoming } = parseInput(reposSchema, body);
+	const { generation, repos: incoming, final } = parseInput(reposSchema, body);
 	let upserted = 0;
 	for (const r of incoming) {
 		const location = parseRepoLocation(r.url);
@@ -42,6 +43,7 @@ export async function applyGithubRepos(ctx: OrganizationCommandContext, body: un
 		});
 		upserted++;
 	}
+	if (!final) return { upserted, removed: 0 };
 	const stale = await ctx.db
 		.select()
 		.from(repos)

@@ -11,7 +11,8 @@ import { readSettings } from "../reads.ts";
 import { pendingFollowUps, repos, taskIndex, taskSummaries } from "../schema.ts";
 import { fromSummaryRow, summaryRow } from "../summaries.ts";
 
-const schema = z.object({ repoFullName: z.string(), pulls: z.array(pullRequestSchema), complete: z.boolean() });
+/** A long listing comes in parts; the last is `complete` and names every open PR (openNumbers). */
+const schema = z.object({ repoFullName: z.string(), pulls: z.array(pullRequestSchema), complete: z.boolean(), openNumbers: z.array(z.number().int()).optional() });
 
 export interface PullResult {
 	created: number;
@@ -26,7 +27,7 @@ interface PullEnv {
 }
 
 export async function applyPullRequests(ctx: OrganizationCommandContext, body: unknown): Promise<PullResult> {
-	const { repoFullName, pulls, complete } = parseInput(schema, body);
+	const { repoFullName, pulls, complete, openNumbers } = parseInput(schema, body);
 	const repo = await ctx.db.select().from(repos).where(eq(repos.githubFullName, repoFullName)).get();
 	const result: PullResult = { created: 0, updated: 0, archived: 0 };
 	if (!repo) return result;
@@ -49,7 +50,7 @@ export async function applyPullRequests(ctx: OrganizationCommandContext, body: u
 		else if (!closed) fresh.set(pr.headRef, pr);
 	}
 	result.created += await createVirtual(ctx, repo.id, [...fresh.values()]);
-	if (complete) await sweep(ctx, env, new Set(pulls.map((p) => p.number)), result);
+	if (complete) await sweep(ctx, env, new Set(openNumbers ?? pulls.map((p) => p.number)), result);
 	return result;
 }
 

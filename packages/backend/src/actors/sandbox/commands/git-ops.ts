@@ -2,6 +2,7 @@
 // stderr on failure, and the error's code) go to the task, which records, audits and broadcasts them.
 import { FoundryError, type GitOpResult, githubDataKey, parseInput, QUEUE, repoPathSchema, taskKey } from "@foundry/shared";
 import { z } from "zod";
+import { truncateStrings } from "../../shared/queue-limits.ts";
 import { readSandbox, type SandboxCommandContext } from "../context.ts";
 import { pushBranch, repoSchema } from "../git.ts";
 import { changesSummary, fileDiffs, revertFile } from "../git-files.ts";
@@ -19,8 +20,9 @@ const gitSchema = z.object({
 });
 type GitBody = z.infer<typeof gitSchema>;
 
+/** git's own message can be long (hooks, many refs): its beginning is what a person reads. */
 const report = (ctx: SandboxCommandContext, result: GitOpResult) =>
-	ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, ctx.taskId), queue: QUEUE.task.applyGitResult, body: { result } });
+	ctx.outbox.tell({ actor: "task", key: taskKey(ctx.orgId, ctx.taskId), queue: QUEUE.task.applyGitResult, body: { result: truncateStrings(result, 8_000) } });
 
 /** sandbox.git: push, publish a PR (push, then github-data creates it), revert one file. */
 export async function gitOp(ctx: SandboxCommandContext, body: unknown): Promise<GitOpResult> {
