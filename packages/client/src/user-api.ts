@@ -38,6 +38,8 @@ export function meApi(a: UserActors) {
 			a.call(async () => (await a.user()).setActiveSession({ orgId: await a.orgId(), taskId, sessionId })),
 		markSessionRead: (taskId: string, sessionId: string): Promise<TaskUserState> =>
 			a.call(async () => (await a.user()).markSessionRead({ orgId: await a.orgId(), taskId, sessionId })),
+		/** Tasks of the current organization with a session that has news for this user. */
+		unreadTasks: async (): Promise<string[]> => a.call(async () => (await a.user()).listUnreadTasks({ orgId: await a.orgId() })),
 		feed: (opts: { orgId?: string; limit?: number } = {}): Promise<FeedEntry[]> =>
 			a.call(async () => (await a.user()).listFeed(opts)),
 		notifications: (opts: { unreadOnly?: boolean; limit?: number } = {}): Promise<Notification[]> =>

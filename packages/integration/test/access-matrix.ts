@@ -162,6 +162,7 @@ export const ARGS: { [A in ActorName]: { [N in keyof ActorAccess[A]]: ArgsFn } }
 		setDraft: (t) => [{ ...taskRef(t), sessionId: "s1", text: "draft" }],
 		setActiveSession: (t) => [{ ...taskRef(t), sessionId: "s1" }],
 		markSessionRead: (t) => [{ ...taskRef(t), sessionId: "s1" }],
+		listUnreadTasks: (t) => [{ orgId: taskRef(t).orgId }],
 		listFeed: (): unknown[] => [{}],
 		listNotifications: (): unknown[] => [{}],
 		markNotificationsRead: (): unknown[] => [{}],

@@ -99,12 +99,14 @@ describe("per-user state", () => {
 		expect(notes.filter((n) => n.taskId === second.id)).toHaveLength(1);
 		expect(notes[0]).toMatchObject({ kind: "agent_finished", readAt: null });
 		expect((await octocat.me.taskState(second.id)).unreadSessionIds).toEqual(["s9"]);
+		expect(await octocat.me.unreadTasks()).toEqual([second.id]);
 		expect((await octocat.me.feed())[0]).toMatchObject({ taskId: second.id, reason: "notification" });
 		await eventually(async () => (events.some((e) => e.change.type === "notification") ? true : undefined));
 
 		expect(await octocat.me.markNotificationsRead()).toEqual({ ids: [notes[0]!.id] });
 		expect(await octocat.me.notifications({ unreadOnly: true })).toEqual([]);
 		expect((await octocat.me.markSessionRead(second.id, "s9")).unreadSessionIds).toEqual([]);
+		expect(await octocat.me.unreadTasks()).toEqual([]);
 		await sub.close();
 		// Nothing of this reached hubot.
 		expect(await hubot.me.notifications()).toEqual([]);

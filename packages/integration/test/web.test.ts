@@ -172,6 +172,17 @@ describe("web workbench", () => {
 		await expectAccessible(page, "changes with a follow-up");
 		await page.getByRole("button", { name: "Send to agent" }).click();
 		await expect.poll(() => page.getByTestId("transcript").textContent(), { timeout: 60_000 }).toContain("Please also mention the README");
+
+		// Another task of octocat's finishes while he looks at this one: its row gets the unread dot
+		// (the session has news for him); opening it reads it, and the dot goes.
+		const side = await client.tasks.create({ repo: repo?.id ?? "", prompt: "write side.md side", title: "side job" });
+		const sideRow = page.getByTestId("sidebar-task").filter({ hasText: "side job" });
+		await expect.poll(() => sideRow.getByTestId("unread-dot").count(), { timeout: 120_000 }).toBe(1);
+		expect(await page.getByTestId("sidebar-task").filter({ hasText: "revert and follow up" }).getByTestId("unread-dot").count()).toBe(0);
+		await sideRow.click();
+		await page.waitForURL(new RegExp(`/acme/tasks/${side.id}$`));
+		await expect.poll(() => sideRow.getByTestId("unread-dot").count(), { timeout: 30_000 }).toBe(0);
+		expect(await client.me.unreadTasks()).not.toContain(side.id);
 	});
 
 	it("settings: an API token is shown once, works, and is revoked; the audit log lists what happened", async () => {

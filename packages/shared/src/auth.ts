@@ -136,6 +136,7 @@ export const ACCESS = {
 		setDraft: "self",
 		setActiveSession: "self",
 		markSessionRead: "self",
+		listUnreadTasks: "self",
 		listFeed: "self",
 		listNotifications: "self",
 		markNotificationsRead: "self",

@@ -94,6 +94,8 @@ export interface FeedEntry {
 	reason: FeedReason;
 	bumpedAt: number;
 }
+/** Tasks of an organization with a session that has news for the user (the sidebar's dots). */
+export const listUnreadTasksInputSchema = z.object({ orgId: orgIdSchema }).strict();
 export const listFeedInputSchema = z
 	.object({ orgId: orgIdSchema.optional(), limit: z.number().int().min(1).max(500).optional() })
 	.strict();

@@ -25,7 +25,7 @@ export function Sidebar({ orgId, snapshot, onNewTask }: { orgId: string; snapsho
 	const search = useRef<HTMLInputElement>(null);
 	const scroller = useRef<HTMLDivElement>(null);
 	const params = useParams({ strict: false }) as { taskId?: string };
-	const unread = useUnreadTasks();
+	const unread = useUnreadTasks(orgId);
 	const rows = useMemo(() => sidebarRows(snapshot?.repos ?? [], snapshot?.tasks ?? [], query, filter, collapsed), [snapshot, query, filter, collapsed]);
 	const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 34, overscan: 12 });
 

@@ -7,7 +7,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { ExternalLink, Eye, FileDiff, Pencil, Plus, Square, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { clientFor, describeError } from "../lib/foundry.ts";
-import { keys, useTaskData, useTaskSubscription, useTranscript } from "../lib/live.ts";
+import { keys, usePageVisible, useTaskData, useTaskSubscription, useTranscript } from "../lib/live.ts";
 import { ChangesPanel } from "./changes-panel.tsx";
 import { Transcript } from "./transcript.tsx";
 import { Avatar, Button, PrBadge, SessionMark, Skeleton, StatusMark, toastError } from "./ui.tsx";
@@ -267,6 +267,21 @@ function Composer({ orgId, taskId, session }: { orgId: string; taskId: string; s
 	const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 	const value = text ?? state.data?.drafts[session.id] ?? "";
 	const busy = BUSY.has(session.status);
+	const qc = useQueryClient();
+	const visible = usePageVisible();
+
+	// Shown on a visible page: what the session had new for this user is read now.
+	const unread = state.data?.unreadSessionIds.includes(session.id) ?? false;
+	useEffect(() => {
+		if (!unread || !visible) return;
+		client.me
+			.markSessionRead(taskId, session.id)
+			.then((next) => {
+				qc.setQueryData(["taskState", orgId, taskId], next);
+				void qc.invalidateQueries({ queryKey: ["unreadTasks", orgId] });
+			})
+			.catch((err: unknown) => toastError(err, "mark read"));
+	}, [unread, visible, client, qc, orgId, taskId, session.id]);
 
 	// The draft lives in the user's actor: it survives a reload and follows to another device.
 	const saveDraft = (next: string) => {

@@ -86,6 +86,19 @@ export function Transcript({ events, onAnswer }: { events: TranscriptEvent[]; on
 		if (stick.current && blocks.length > 0) virtual.scrollToIndex(blocks.length - 1, { align: "end" });
 	}, [blocks, virtual]);
 
+	// A resize re-wraps every row: re-measure them, and stay at the bottom if the reader was there
+	// (otherwise the old offsets leave a blank band until the next scroll).
+	useEffect(() => {
+		const el = scroller.current;
+		if (!el) return;
+		const observer = new ResizeObserver(() => {
+			virtual.measure();
+			if (stick.current && blocks.length > 0) virtual.scrollToIndex(blocks.length - 1, { align: "end" });
+		});
+		observer.observe(el);
+		return () => observer.disconnect();
+	}, [blocks.length, virtual]);
+
 	if (events.length === 0) return <div className="flex flex-1 items-center justify-center text-muted">No messages yet.</div>;
 	return (
 		<div

@@ -124,13 +124,26 @@ export function useUserEvents(): void {
 			account.subscribeUser(() => {
 				void qc.invalidateQueries({ queryKey: ["notifications"] });
 				void qc.invalidateQueries({ queryKey: ["profile"] });
+				void qc.invalidateQueries({ queryKey: ["unreadTasks"] });
+				void qc.invalidateQueries({ queryKey: ["taskState"] });
 			}),
 		[],
 	);
 }
 
-/** Tasks with an unread notification (agent finished, needs input, failed …): the sidebar's dots. */
-export function useUnreadTasks(): ReadonlySet<string> {
-	const notifications = useQuery({ queryKey: ["notifications"], queryFn: () => account.me.notifications({ limit: 30 }) });
-	return new Set((notifications.data ?? []).filter((n) => n.readAt === null).map((n) => n.taskId));
+/** Tasks with a session that has news for this user (its turn ended since they last looked): the sidebar's dots. */
+export function useUnreadTasks(orgId: string): ReadonlySet<string> {
+	const unread = useQuery({ queryKey: ["unreadTasks", orgId], queryFn: () => clientFor(orgId).me.unreadTasks() });
+	return new Set(unread.data ?? []);
+}
+
+/** Whether the page is visible (a session shown in a background tab is not read). */
+export function usePageVisible(): boolean {
+	const [visible, setVisible] = useState(() => document.visibilityState === "visible");
+	useEffect(() => {
+		const update = () => setVisible(document.visibilityState === "visible");
+		document.addEventListener("visibilitychange", update);
+		return () => document.removeEventListener("visibilitychange", update);
+	}, []);
+	return visible;
 }

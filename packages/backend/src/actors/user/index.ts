@@ -119,6 +119,7 @@ export function userActor(deps: ActorDeps) {
 			setActiveSession: (c, input: unknown): Promise<TaskUserState> => dispatch(c.queue, QUEUE.user.setActiveSession, input),
 			markSessionRead: (c, input: unknown): Promise<TaskUserState> => dispatch(c.queue, QUEUE.user.markSessionRead, input),
 			listFeed: (c, input?: unknown): Promise<FeedEntry[]> => state.listFeed(c.db, input),
+			listUnreadTasks: (c, input: unknown): Promise<string[]> => state.listUnreadTasks(c.db, input),
 			listNotifications: (c, input?: unknown): Promise<Notification[]> => state.listNotifications(c.db, input),
 			markNotificationsRead: (c, input?: unknown): Promise<{ ids: number[] }> =>
 				dispatch(c.queue, QUEUE.user.markNotificationsRead, input ?? {}),

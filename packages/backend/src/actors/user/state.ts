@@ -4,6 +4,7 @@ import {
 	FEED_REASONS,
 	type FeedEntry,
 	listFeedInputSchema,
+	listUnreadTasksInputSchema,
 	listNotificationsInputSchema,
 	markNotificationsReadInputSchema,
 	markSessionReadInputSchema,
@@ -142,6 +143,12 @@ export async function notify(ctx: UserCommandContext, body: unknown): Promise<No
 	if (input.sessionId) await markSessionUnread(ctx, { orgId: input.orgId, taskId: input.taskId, sessionId: input.sessionId });
 	await bumpFeed(ctx, { orgId: input.orgId, taskId: input.taskId, reason: "notification", at: now });
 	return n;
+}
+
+export async function listUnreadTasks(db: UserDb, input: unknown): Promise<string[]> {
+	const { orgId } = parseInput(listUnreadTasksInputSchema, input ?? {});
+	const rows = await db.selectDistinct({ taskId: unreadSessions.taskId }).from(unreadSessions).where(eq(unreadSessions.orgId, orgId));
+	return rows.map((r) => r.taskId).sort();
 }
 
 export async function listNotifications(db: UserDb, input: unknown): Promise<Notification[]> {
