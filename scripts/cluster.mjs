@@ -19,6 +19,9 @@ if (!bun) fail("bun binary not found; run pnpm install");
 const { getEnginePath } = await import(pathToFileURL(join(root, "packages/integration/node_modules/@rivetkit/engine-cli/index.js")).href);
 
 const port = Number(process.env.FOUNDRY_PORT || 7741);
+/** Backends (runners) behind the front door: 2 by default; 1 for comparisons. */
+const backendCount = Number(process.env.FOUNDRY_CLUSTER_BACKENDS || 2);
+if (![1, 2].includes(backendCount)) fail("FOUNDRY_CLUSTER_BACKENDS must be 1 or 2");
 /** How long the engine waits before it reschedules a dead runner's actors (its default is 15 s). */
 const envoyLostMs = Number(process.env.FOUNDRY_CLUSTER_ENVOY_LOST_MS || 5_000);
 const dir = mkdtempSync(join(tmpdir(), "foundry-cluster-"));
@@ -208,7 +211,7 @@ try {
 	const stripeUrl = `http://127.0.0.1:${stripePort}`;
 	await start("stripe-sim", bun, ["src/main.ts", "--port", String(stripePort)], { cwd: join(root, "packages/stripe-sim"), ready: /stripe-sim ready on/ });
 
-	const backendPorts = [await freePort(), await freePort()];
+	const backendPorts = backendCount === 2 ? [await freePort(), await freePort()] : [await freePort()];
 	const shared = {
 		FOUNDRY_PUBLIC_URL: `http://127.0.0.1:${port}`,
 		FOUNDRY_AUTH_SECRET: authSecret,
@@ -228,7 +231,7 @@ try {
 		FOUNDRY_SANDBOX_ISOLATION: process.env.FOUNDRY_SANDBOX_ISOLATION || "bwrap",
 	};
 	await Promise.all(
-		["a", "b"].map((id, i) =>
+		["a", "b"].slice(0, backendCount).map((id, i) =>
 			start(`backend-${id}`, bun, ["src/main.ts"], {
 				cwd: join(root, "packages/backend"),
 				env: { ...shared, FOUNDRY_PORT: String(backendPorts[i]), FOUNDRY_DATA_DIR: join(dir, `backend-${id}`), FOUNDRY_ENGINE_ENDPOINT: engines[i] },
