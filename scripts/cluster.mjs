@@ -6,7 +6,7 @@
 // stops everything it started. Only configuration differs from `pnpm dev`.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -90,6 +90,16 @@ async function until(what, check, timeoutMs = 60_000) {
 	}
 }
 
+/** A PostgreSQL server binary: on the PATH, else Debian's versioned directory (newest first). */
+function pgBin(name) {
+	if (spawnSync("sh", ["-c", `command -v ${name}`]).status === 0) return name;
+	const base = "/usr/lib/postgresql";
+	const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+	const found = versions.map((v) => join(base, v, "bin", name)).find((p) => existsSync(p));
+	if (!found) throw new Error(`${name} not found: install PostgreSQL (apt-get install -y postgresql) or set FOUNDRY_CLUSTER_PG_URL`);
+	return found;
+}
+
 async function postgres() {
 	if (process.env.FOUNDRY_CLUSTER_PG_URL) return process.env.FOUNDRY_CLUSTER_PG_URL;
 	const pgPort = await freePort();
@@ -98,10 +108,11 @@ async function postgres() {
 	// initdb refuses to run as root: the server runs as the postgres user when we are root.
 	const user = process.getuid?.() === 0 ? "postgres" : undefined;
 	if (user) spawnSync("chown", ["-R", user, data]);
-	const initdb = spawnSync(user ? "runuser" : "initdb", user ? ["-u", user, "--", "initdb", "-A", "trust", "-U", "postgres", "-D", data] : ["-A", "trust", "-U", "postgres", "-D", data], { encoding: "utf8" });
+	const initdbArgs = ["-A", "trust", "-U", "postgres", "-D", data];
+	const initdb = user ? spawnSync("runuser", ["-u", user, "--", pgBin("initdb"), ...initdbArgs], { encoding: "utf8" }) : spawnSync(pgBin("initdb"), initdbArgs, { encoding: "utf8" });
 	if (initdb.status !== 0) throw new Error(`initdb failed (set FOUNDRY_CLUSTER_PG_URL to use a running PostgreSQL): ${initdb.stderr || initdb.error}`);
-	await start("postgres", "postgres", ["-D", data, "-p", String(pgPort), "-k", data, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], { user, ready: /ready to accept connections/ });
-	const createdb = spawnSync("createdb", ["-h", "127.0.0.1", "-p", String(pgPort), "-U", "postgres", "rivet"], { encoding: "utf8" });
+	await start("postgres", pgBin("postgres"), ["-D", data, "-p", String(pgPort), "-k", data, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], { user, ready: /ready to accept connections/ });
+	const createdb = spawnSync(pgBin("createdb"), ["-h", "127.0.0.1", "-p", String(pgPort), "-U", "postgres", "rivet"], { encoding: "utf8" });
 	if (createdb.status !== 0) throw new Error(`createdb failed: ${createdb.stderr}`);
 	return `postgresql://postgres@127.0.0.1:${pgPort}/rivet?sslmode=disable`;
 }

@@ -13,6 +13,21 @@ export default function setup(): void {
 	} catch {
 		throw new Error("bubblewrap (bwrap) is not installed; sandboxes need it. Run: apt-get install -y bubblewrap");
 	}
+	// The cluster test starts a private PostgreSQL and NATS (scripts/cluster.mjs).
+	const pg = ["initdb", "/usr/lib/postgresql/15/bin/initdb", "/usr/lib/postgresql/16/bin/initdb"].some((b) => {
+		try {
+			execFileSync(b, ["--version"], { stdio: "ignore" });
+			return true;
+		} catch {
+			return false;
+		}
+	});
+	if (!pg && !process.env.FOUNDRY_CLUSTER_PG_URL) throw new Error("PostgreSQL's server binaries are not installed; the cluster test starts one. Run: apt-get install -y postgresql");
+	try {
+		execFileSync("nats-server", ["--version"], { stdio: "ignore" });
+	} catch {
+		throw new Error("nats-server is not installed; the cluster test starts one. Run: apt-get install -y nats-server");
+	}
 	if (!existsSync(CHROMIUM)) {
 		throw new Error(`Chromium is not installed at ${CHROMIUM}; the web tests drive it. Run: apt-get install -y chromium`);
 	}
