@@ -21,7 +21,11 @@ function world(resolver: () => PrincipalResolver) {
 		},
 	};
 	return {
-		resolve: () => resolver().resolve({ token: "session-token" }, () => client),
+		resolve: (orgId?: string) => resolver().resolve({ token: "session-token" }, () => client, undefined, orgId),
+		/** A membership granted in another process: this one is not told. */
+		joinElsewhere: () => {
+			orgs = { acme: "member" };
+		},
 		join: () => {
 			orgs = { acme: "member" };
 			resolver().invalidateUser("u1");
@@ -54,5 +58,20 @@ describe("PrincipalResolver", () => {
 		expect(await w.resolve()).toMatchObject({ orgs: {} });
 		// The next call reads again and sees the membership, instead of a stale cache entry.
 		expect(await w.resolve()).toMatchObject({ orgs: { acme: "member" } });
+	});
+
+	it("reads again for an organization the cached principal is not a member of (granted through another runner)", async () => {
+		const r = new PrincipalResolver("internal", 60_000);
+		const w = world(() => r);
+		expect(await w.resolve("acme")).toMatchObject({ orgs: {} });
+		w.joinElsewhere();
+		// Elsewhere-scoped reads keep the cache; the org the connection is for reads again and sees it.
+		expect(await w.resolve()).toMatchObject({ orgs: {} });
+		expect(w.reads()).toBe(1);
+		expect(await w.resolve("acme")).toMatchObject({ orgs: { acme: "member" } });
+		expect(w.reads()).toBe(2);
+		// Now cached with the membership: no further reads.
+		await w.resolve("acme");
+		expect(w.reads()).toBe(2);
 	});
 });

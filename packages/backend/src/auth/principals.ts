@@ -58,7 +58,12 @@ export class PrincipalResolver implements PrincipalSource {
 		return { internal: this.#internal };
 	}
 
-	async resolve(rawParams: unknown, client: () => unknown, local?: LocalPrincipal): Promise<Principal> {
+	/**
+	 * `orgId`: the organization the connection is for (org-scoped actors). A cached principal
+	 * without a membership there is read again: the membership may have been granted through another
+	 * runner, whose invalidation this process never sees. (A removal stays cached for at most the TTL.)
+	 */
+	async resolve(rawParams: unknown, client: () => unknown, local?: LocalPrincipal, orgId?: string): Promise<Principal> {
 		const parsed = connParamsSchema.safeParse(rawParams ?? {});
 		if (!parsed.success) return { kind: "anonymous", reason: "malformed connection credentials" };
 		const params = parsed.data;
@@ -72,7 +77,8 @@ export class PrincipalResolver implements PrincipalSource {
 		const hash = credentialHash(credential);
 		const now = Date.now();
 		const cached = this.#cache.get(hash);
-		if (cached && cached.until > now) return cached.principal;
+		const notYetMember = orgId !== undefined && cached?.principal.kind === "user" && !(orgId in cached.principal.orgs);
+		if (cached && cached.until > now && !notYetMember) return cached.principal;
 		this.#cache.delete(hash);
 
 		const epoch = this.#epoch;

@@ -15,7 +15,7 @@ export function auditLogActor(deps: ActorDeps) {
 	const log = deps.logger.child({ actor: ACTOR.auditLog });
 	const def = actor({
 		db: auditLogDatabase,
-		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client(), undefined, c.key[0]),
 		queues: declareQueues(QUEUE.auditLog),
 		// One message carries a whole batch of events.
 		options: { maxQueueMessageSize: QUEUE_LIMITS.auditLog.maxMessageBytes},

@@ -43,7 +43,7 @@ export function githubDataActor(deps: ActorDeps & { githubApp: GithubAppApi | nu
 		// Webhook payloads (a pull_request event is ~20–30 KB) travel as one message.
 		// A burst of webhooks must never be refused: the queue holds far more than GitHub sends at once.
 		options: { maxQueueMessageSize: QUEUE_LIMITS.githubData.maxMessageBytes, maxQueueSize: 100_000 },
-		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client(), undefined, c.key[0]),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
 				batchSize: QUEUE_LIMITS.githubData.batchSize,

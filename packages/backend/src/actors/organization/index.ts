@@ -92,7 +92,7 @@ export function organizationActor(deps: ActorDeps & BillingDeps & { agents: () =
 	const def = actor({
 		db: organizationDatabase,
 		events: { [EVENT.organizationUpdated]: event<OrganizationUpdatedEvent>({ canSubscribe: canSubscribe("member") }) },
-		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client(), undefined, c.key[0]),
 		queues: declareQueues(QUEUE.organization),
 		// A new instance (after a sleep, or a restart that cut steps off mid-way) looks at every open
 		// turn: the tasks that admitted them are woken and close those nobody runs.

@@ -122,7 +122,7 @@ export function sandboxActor(deps: SandboxDeps) {
 			[EVENT.sessionEvents]: event<SessionEventsPayload>({ canSubscribe: canSubscribe("member") }),
 			[EVENT.sandboxUpdated]: event<{ sandbox: SandboxInfo }>({ canSubscribe: canSubscribe("member") }),
 		},
-		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client(), undefined, c.key[0]),
 		createVars: (): Live => ({ runtime: null }),
 		onWake: (c) => {
 			const own = peers(c, deps.internalParams).sandbox.getOrCreate(c.key);

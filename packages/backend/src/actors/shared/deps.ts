@@ -7,7 +7,8 @@ import { internalOnly } from "./access.ts";
 
 /** Turns connection params into a principal (see auth/principals.ts). */
 export interface PrincipalSource {
-	resolve(params: unknown, client: () => unknown, local?: LocalPrincipal): Promise<Principal>;
+	/** `orgId`: the organization an org-scoped actor belongs to (its key's first part). */
+	resolve(params: unknown, client: () => unknown, local?: LocalPrincipal, orgId?: string): Promise<Principal>;
 	invalidateUser(userId: string): void;
 }
 /** Lets the user actor answer for its own user without calling itself. */

@@ -115,7 +115,7 @@ export function taskActor(deps: ActorDeps & { defaultAgent: string }) {
 		},
 		// createTask prompts and messages are up to 32,000 characters; diffs up to ~600 KB.
 		options: { maxQueueMessageSize: QUEUE_LIMITS.task.maxMessageBytes},
-		createConnState: (c, params) => deps.principals.resolve(params, () => c.client()),
+		createConnState: (c, params) => deps.principals.resolve(params, () => c.client(), undefined, c.key[0]),
 		queues: declareQueues(QUEUE.task),
 		run: workflow(async (ctx) =>
 			runCommandLoop(ctx, {
