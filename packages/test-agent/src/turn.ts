@@ -63,7 +63,8 @@ function insideCwd(cwd: string, path: string): string {
 	return target;
 }
 
-async function ask(ctx: TurnContext, question: string): Promise<void> {
+/** Returns whether the turn goes on: a "cancelled" answer means the client is cancelling the turn. */
+async function ask(ctx: TurnContext, question: string): Promise<boolean> {
 	const toolCallId = ctx.nextToolCallId();
 	await ctx.update({ sessionUpdate: "tool_call", toolCallId, title: question, kind: "other", status: "pending" });
 	const pending = ctx.requestPermission({
@@ -86,6 +87,9 @@ async function ask(ctx: TurnContext, question: string): Promise<void> {
 	const allowed = chosen.startsWith("allow");
 	await ctx.update({ sessionUpdate: "tool_call_update", toolCallId, status: allowed ? "completed" : "failed" });
 	await say(ctx, `permission: ${chosen}`);
+	// ACP: the client answers "cancelled" when it cancels the prompt turn — that answer can arrive
+	// before session/cancel does, so the script must not run its next command in between.
+	return chosen !== "cancelled";
 }
 
 async function tool(ctx: TurnContext, name: string): Promise<void> {
@@ -141,8 +145,7 @@ async function runCommand(ctx: TurnContext, command: Command): Promise<boolean> 
 			}
 			return true;
 		case "ask":
-			await ask(ctx, command.question);
-			return true;
+			return ask(ctx, command.question);
 		case "tool":
 			await tool(ctx, command.name);
 			return true;
