@@ -86,13 +86,12 @@ export function Transcript({ events, onAnswer }: { events: TranscriptEvent[]; on
 		if (stick.current && blocks.length > 0) virtual.scrollToIndex(blocks.length - 1, { align: "end" });
 	}, [blocks, virtual]);
 
-	// A resize re-wraps every row: re-measure them, and stay at the bottom if the reader was there
-	// (otherwise the old offsets leave a blank band until the next scroll).
+	// A resize re-wraps rows (each row's own ResizeObserver re-measures it): stay at the bottom if
+	// the reader was there. (virtual.measure() here dropped every measurement: rows overlapped.)
 	useEffect(() => {
 		const el = scroller.current;
 		if (!el) return;
 		const observer = new ResizeObserver(() => {
-			virtual.measure();
 			if (stick.current && blocks.length > 0) virtual.scrollToIndex(blocks.length - 1, { align: "end" });
 		});
 		observer.observe(el);
